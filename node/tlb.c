@@ -1,0 +1,158 @@
+/* node/tlb.c: the MIPS32 JTLB (64 paired entries) and virtual address
+ * translation by segment: kuseg, kseg0, kseg1, ksseg/sseg, kseg3.
+ *
+ * Called by the interpreter's slow path (node/cpu.c) when its fast
+ * translation misses, and by tlbp/tlbr/tlbwi/tlbwr. Translations cached in
+ * the fast tables are dropped here whenever the entry they came from is
+ * overwritten.
+ */
+#include <string.h>
+
+#include "node/cpu.h"
+
+#define ENTRYHI_ASID 0xffu
+#define ENTRYHI_VPN2 0xffffe000u
+#define ENTRYLO_MASK 0x3fffffffu
+
+static int lookup(const node_cpu *cpu, uint32_t va)
+{
+	uint8_t asid = cpu->entryhi & ENTRYHI_ASID;
+	for (int i = 0; i < NODE_TLB_ENTRIES; i++) {
+		const node_tlb_entry *e = &cpu->tlb[i];
+		uint32_t vmask = ~(e->mask | 0x1fffu);
+		if (((va ^ e->hi) & vmask) == 0 && (e->g || (e->hi & ENTRYHI_ASID) == asid))
+			return i;
+	}
+	return -1;
+}
+
+static void set_fault_regs(node_cpu *cpu, uint32_t va, bool tlb)
+{
+	cpu->badvaddr = va;
+	if (tlb) {
+		cpu->context = (cpu->context & 0xff800000u) | ((va >> 9) & 0x007ffff0u);
+		cpu->entryhi = (cpu->entryhi & ENTRYHI_ASID) | (va & ENTRYHI_VPN2);
+	}
+}
+
+int node_tlb_translate(node_cpu *cpu, uint32_t va, int access, uint32_t *pa, bool *refill)
+{
+	int mode = cpu->mode;
+	int adexc = access == NODE_ACC_STORE ? NODE_EXC_ADES : NODE_EXC_ADEL;
+	*refill = false;
+
+	if (va >= 0x80000000u) {
+		if (mode == NODE_MODE_USER)
+			goto address_error;
+		if (va < 0xc0000000u || va >= 0xe0000000u) {
+			/* kseg0, kseg1, kseg3: kernel only */
+			if (mode == NODE_MODE_SUPER)
+				goto address_error;
+			if (va < 0xa0000000u) {
+				*pa = va - 0x80000000u;
+				return 0;
+			}
+			if (va < 0xc0000000u) {
+				*pa = va - 0xa0000000u;
+				return 0;
+			}
+		}
+		/* ksseg/sseg and kseg3 are mapped */
+	} else if (mode == NODE_MODE_KERNEL_ERL) {
+		*pa = va; /* kuseg is unmapped and uncached while ERL=1 */
+		return 0;
+	}
+
+	int i = lookup(cpu, va);
+	int tlbexc = access == NODE_ACC_STORE ? NODE_EXC_TLBS : NODE_EXC_TLBL;
+	if (i < 0) {
+		*refill = true;
+		set_fault_regs(cpu, va, true);
+		cpu->tlb_refills++;
+		return tlbexc;
+	}
+	const node_tlb_entry *e = &cpu->tlb[i];
+	uint32_t page = ((e->mask | 0x1fffu) + 1) >> 1; /* bytes per page */
+	uint32_t lo = e->lo[(va & page) ? 1 : 0];
+	if (!(lo & 2)) {
+		set_fault_regs(cpu, va, true);
+		return tlbexc;
+	}
+	if (access == NODE_ACC_STORE && !(lo & 4)) {
+		set_fault_regs(cpu, va, true);
+		return NODE_EXC_MOD;
+	}
+	*pa = (((lo >> 6) << 12) & ~(page - 1)) | (va & (page - 1));
+	return 0;
+
+address_error:
+	set_fault_regs(cpu, va, false);
+	return adexc;
+}
+
+void node_tlb_probe(node_cpu *cpu)
+{
+	int i = lookup(cpu, cpu->entryhi & ENTRYHI_VPN2);
+	/* lookup() masks the VPN by each entry's PageMask, as tlbp does */
+	cpu->index = i < 0 ? 0x80000000u : (uint32_t)i;
+}
+
+void node_tlb_read(node_cpu *cpu)
+{
+	const node_tlb_entry *e = &cpu->tlb[cpu->index & (NODE_TLB_ENTRIES - 1)];
+	uint32_t old_asid = cpu->entryhi & ENTRYHI_ASID;
+	cpu->entryhi = e->hi;
+	cpu->pagemask = e->mask;
+	cpu->entrylo0 = e->lo[0] | e->g;
+	cpu->entrylo1 = e->lo[1] | e->g;
+	if ((cpu->entryhi & ENTRYHI_ASID) != old_asid)
+		node_cpu_flush_fast(cpu);
+}
+
+/* Drops the fast translations of every 4 KiB page of [va, va+len). */
+static void flush_range(node_cpu *cpu, uint32_t va, uint32_t len)
+{
+	if (len > 64 * NODE_PAGE_SIZE) {
+		node_cpu_flush_fast(cpu);
+		return;
+	}
+	for (uint32_t off = 0; off < len; off += NODE_PAGE_SIZE) {
+		uint32_t page = (va + off) & ~(NODE_PAGE_SIZE - 1);
+		unsigned slot = (page >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1);
+		for (int m = 0; m < NODE_NMODES; m++) {
+			if ((cpu->rtlb[m][slot].tag & ~(NODE_PAGE_SIZE - 1)) == page)
+				cpu->rtlb[m][slot].tag = NODE_FTLB_INVALID;
+			if ((cpu->wtlb[m][slot].tag & ~(NODE_PAGE_SIZE - 1)) == page)
+				cpu->wtlb[m][slot].tag = NODE_FTLB_INVALID;
+			if (cpu->xtlb[m][slot].tag == page)
+				cpu->xtlb[m][slot].tag = NODE_FTLB_INVALID;
+		}
+	}
+}
+
+void node_tlb_write(node_cpu *cpu, unsigned idx)
+{
+	node_tlb_entry *e = &cpu->tlb[idx & (NODE_TLB_ENTRIES - 1)];
+	uint32_t mask = cpu->pagemask & 0x1fffe000u;
+	/* the entry being replaced may have been cached: drop its pages */
+	uint32_t old_len = (e->mask | 0x1fffu) + 1;
+	flush_range(cpu, e->hi & ~(old_len - 1), old_len);
+	e->mask = mask;
+	e->hi = (cpu->entryhi & ~(mask | 0x1fffu)) | (cpu->entryhi & ENTRYHI_ASID);
+	e->g = cpu->entrylo0 & cpu->entrylo1 & 1;
+	e->lo[0] = cpu->entrylo0 & ENTRYLO_MASK & ~1u;
+	e->lo[1] = cpu->entrylo1 & ENTRYLO_MASK & ~1u;
+	/* A new entry can shadow nothing that was cached (a cached translation
+	 * came from another entry covering the same address, which would be a
+	 * duplicate). Flush its range anyway: cheap, and safe against guests
+	 * that write duplicates. */
+	uint32_t len = (mask | 0x1fffu) + 1;
+	flush_range(cpu, e->hi & ~(len - 1), len);
+}
+
+unsigned node_tlb_random(const node_cpu *cpu)
+{
+	unsigned wired = cpu->wired & 63;
+	unsigned span = NODE_TLB_ENTRIES - wired;
+	return 63 - (unsigned)((cpu->cycles - cpu->random_base_cycle) % span);
+}
