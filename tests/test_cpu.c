@@ -1,0 +1,219 @@
+/* tests/test_cpu.c: the interpreter on hand-encoded programs - delay slots,
+ * branch-likely, exceptions in delay slots, self-modifying code (by store and
+ * by DMA), TLB refill and the Count/Compare deadline. Expected values come
+ * from the MIPS32r2 architecture. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "node/cpu.h"
+
+enum { ZERO = 0, V0 = 2, T0 = 8, T1 = 9, T2 = 10, T3 = 11, S0 = 16 };
+
+static uint32_t i_type(unsigned op, unsigned rs, unsigned rt, uint32_t imm)
+{
+	return (op << 26) | (rs << 21) | (rt << 16) | (imm & 0xffff);
+}
+static uint32_t r_type(unsigned rs, unsigned rt, unsigned rd, unsigned sa, unsigned fn)
+{
+	return (rs << 21) | (rt << 16) | (rd << 11) | (sa << 6) | fn;
+}
+#define ADDIU(rt, rs, imm) i_type(9, rs, rt, imm)
+#define LUI(rt, imm) i_type(15, 0, rt, imm)
+#define ORI(rt, rs, imm) i_type(13, rs, rt, imm)
+#define SW(rt, off, base) i_type(43, base, rt, off)
+#define LW(rt, off, base) i_type(35, base, rt, off)
+#define BEQ(rs, rt, off) i_type(4, rs, rt, off)
+#define BEQL(rs, rt, off) i_type(20, rs, rt, off)
+#define ADD(rd, rs, rt) r_type(rs, rt, rd, 0, 32)
+#define SYSCALL 0x0000000cu
+#define WAIT 0x42000020u
+#define NOP 0u
+#define J(addr) ((2u << 26) | (((addr) >> 2) & 0x03ffffff))
+
+typedef struct fixture {
+	node_mem mem;
+	node_cpu cpu;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = test_malloc(sizeof(*f));
+	assert_int_equal(node_mem_init(&f->mem, 1u << 20), 0);
+	node_cpu_reset(&f->cpu, &f->mem, 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	node_mem_destroy(&f->mem);
+	test_free(f);
+	return 0;
+}
+
+/* Writes words at KSEG0 address va (physical va & 0x1fffffff). */
+static void put(fixture *f, uint32_t va, const uint32_t *w, size_t n)
+{
+	assert_int_equal(node_mem_dma_write(&f->mem, va & 0x1fffffffu, w, (uint32_t)(n * 4)), 0);
+}
+
+/* Starts at va in kernel mode with BEV=0, ERL=0, EBase 0x80000000. */
+static int run_from(fixture *f, uint32_t va)
+{
+	f->cpu.status = 0;
+	node_cpu_update_mode(&f->cpu);
+	f->cpu.pc = va;
+	return node_cpu_run(&f->cpu, 1000);
+}
+
+static void test_delay_slot_taken(void **state)
+{
+	fixture *f = *state;
+	const uint32_t prog[] = {
+		ADDIU(T0, ZERO, 1), BEQ(ZERO, ZERO, 2), ADDIU(T1, ZERO, 2), /* delay slot */
+		ADDIU(T2, ZERO, 3), /* skipped */
+		ADDIU(T3, ZERO, 4), WAIT,
+	};
+	put(f, 0x80001000u, prog, 6);
+	assert_int_equal(run_from(f, 0x80001000u), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[T0], 1);
+	assert_int_equal(f->cpu.r[T1], 2);
+	assert_int_equal(f->cpu.r[T2], 0);
+	assert_int_equal(f->cpu.r[T3], 4);
+	assert_int_equal(f->cpu.pc, 0x80001018u);
+	assert_int_equal(f->cpu.insns, 5); /* addiu, beq, slot, addiu, wait */
+}
+
+static void test_branch_likely_nullifies(void **state)
+{
+	fixture *f = *state;
+	const uint32_t prog[] = {
+		ADDIU(T0, ZERO, 1), BEQL(T0, ZERO, 2), ADDIU(T1, ZERO, 2), /* nullified */
+		ADDIU(T2, ZERO, 3), WAIT,
+	};
+	put(f, 0x80001000u, prog, 5);
+	assert_int_equal(run_from(f, 0x80001000u), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[T1], 0);
+	assert_int_equal(f->cpu.r[T2], 3);
+}
+
+static void test_exception_in_delay_slot(void **state)
+{
+	fixture *f = *state;
+	const uint32_t vec[] = {WAIT};
+	put(f, 0x80000180u, vec, 1);
+	const uint32_t prog[] = {BEQ(ZERO, ZERO, 4), SYSCALL, NOP};
+	put(f, 0x80001000u, prog, 3);
+	assert_int_equal(run_from(f, 0x80001000u), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.epc, 0x80001000u); /* the branch */
+	assert_true(f->cpu.cause & NODE_CAUSE_BD);
+	assert_int_equal((f->cpu.cause >> 2) & 31, NODE_EXC_SYS);
+	assert_true(f->cpu.status & NODE_ST_EXL);
+}
+
+static void test_overflow_leaves_rd(void **state)
+{
+	fixture *f = *state;
+	const uint32_t vec[] = {WAIT};
+	put(f, 0x80000180u, vec, 1);
+	const uint32_t prog[] = {LUI(T0, 0x7fff), ORI(T0, T0, 0xffff), ADDIU(T2, ZERO, 77),
+				 ADD(T2, T0, T0)};
+	put(f, 0x80001000u, prog, 4);
+	assert_int_equal(run_from(f, 0x80001000u), NODE_RUN_WAIT);
+	assert_int_equal((f->cpu.cause >> 2) & 31, NODE_EXC_OV);
+	assert_int_equal(f->cpu.epc, 0x8000100cu);
+	assert_false(f->cpu.cause & NODE_CAUSE_BD);
+	assert_int_equal(f->cpu.r[T2], 77);
+}
+
+static void test_self_modifying_code(void **state)
+{
+	fixture *f = *state;
+	/* A: v0 = 1; wait.  B: store "v0 = 2" over A, jump to A. */
+	const uint32_t a[] = {ADDIU(V0, ZERO, 1), WAIT};
+	put(f, 0x80002000u, a, 2);
+	assert_int_equal(run_from(f, 0x80002000u), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[V0], 1);
+
+	uint32_t insn2 = ADDIU(V0, ZERO, 2);
+	const uint32_t b[] = {LUI(T0, 0x8000), ORI(T0, T0, 0x2000), LUI(T1, insn2 >> 16),
+			      ORI(T1, T1, insn2 & 0xffff), SW(T1, 0, T0), J(0x80002000u), NOP};
+	put(f, 0x80003000u, b, 7);
+	assert_int_equal(run_from(f, 0x80003000u), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[V0], 2);
+
+	/* and a device (DMA) writing code is seen too */
+	uint32_t insn3 = ADDIU(V0, ZERO, 3);
+	put(f, 0x80002000u, &insn3, 1);
+	assert_int_equal(run_from(f, 0x80002000u), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[V0], 3);
+}
+
+static void test_tlb_refill(void **state)
+{
+	fixture *f = *state;
+	const uint32_t refill[] = {WAIT};
+	put(f, 0x80000000u, refill, 1);
+	f->cpu.entryhi = 0x42; /* ASID */
+	const uint32_t prog[] = {LUI(T0, 0x0040), ORI(T0, T0, 0x1234), LW(T1, 0, T0)};
+	put(f, 0x80001000u, prog, 3);
+	assert_int_equal(run_from(f, 0x80001000u), NODE_RUN_WAIT);
+	assert_int_equal((f->cpu.cause >> 2) & 31, NODE_EXC_TLBL);
+	assert_int_equal(f->cpu.badvaddr, 0x00401234u);
+	assert_int_equal(f->cpu.entryhi, 0x00400000u | 0x42);
+	assert_int_equal(f->cpu.context & 0x007ffff0u, (0x00401234u >> 9) & 0x007ffff0u);
+	assert_int_equal(f->cpu.epc, 0x80001008u);
+}
+
+static void test_erl_kuseg_unmapped(void **state)
+{
+	fixture *f = *state;
+	/* at reset ERL=1: kuseg is unmapped, so lw from 0x4000 reads physical 0x4000 */
+	const uint32_t data = 0xfeedf00du;
+	assert_int_equal(node_mem_dma_write(&f->mem, 0x4000, &data, 4), 0);
+	const uint32_t prog[] = {ADDIU(T0, ZERO, 0x4000), LW(T1, 0, T0), WAIT};
+	put(f, 0x80001000u, prog, 3);
+	f->cpu.pc = 0x80001000u;
+	assert_int_equal(node_cpu_run(&f->cpu, 100), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[T1], 0xfeedf00du);
+}
+
+static void test_timer_deadline(void **state)
+{
+	fixture *f = *state;
+	node_cpu *c = &f->cpu;
+	node_cp0_write(c, 9, 0, 1000);    /* Count */
+	node_cp0_write(c, 11, 0, 1100);   /* Compare: 100 ticks = 200 cycles away */
+	assert_int_equal(node_cpu_cycles_to_timer(c), 200);
+	c->cycles += 199;
+	node_cpu_timer_tick(c);
+	assert_false(c->cause & NODE_CAUSE_TI);
+	c->cycles += 1;
+	node_cpu_timer_tick(c);
+	assert_true(c->cause & NODE_CAUSE_TI);
+	assert_true(c->cause & NODE_CAUSE_IP7);
+	assert_int_equal(node_cp0_count(c), 1100);
+	node_cp0_write(c, 11, 0, 5); /* writing Compare clears the interrupt */
+	assert_false(c->cause & NODE_CAUSE_TI);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_delay_slot_taken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_branch_likely_nullifies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exception_in_delay_slot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overflow_leaves_rd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_self_modifying_code, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tlb_refill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_erl_kuseg_unmapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timer_deadline, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
