@@ -514,10 +514,11 @@ op_ORI: R[ip->rt] = RS | ip->imm; NEXT;
 op_XORI: R[ip->rt] = RS ^ ip->imm; NEXT;
 op_LUI: R[ip->rt] = ip->imm; NEXT;
 op_MADD: {
-	int64_t acc = (int64_t)(((uint64_t)cpu->hi << 32) | cpu->lo);
-	acc += (int64_t)(int32_t)RS * (int32_t)RT;
+	/* wrapping 64-bit accumulate: unsigned arithmetic, signed product */
+	uint64_t acc = ((uint64_t)cpu->hi << 32) | cpu->lo;
+	acc += (uint64_t)((int64_t)(int32_t)RS * (int32_t)RT);
 	cpu->lo = (uint32_t)acc;
-	cpu->hi = (uint32_t)((uint64_t)acc >> 32);
+	cpu->hi = (uint32_t)(acc >> 32);
 	NEXT;
 }
 op_MADDU: {
@@ -528,10 +529,10 @@ op_MADDU: {
 	NEXT;
 }
 op_MSUB: {
-	int64_t acc = (int64_t)(((uint64_t)cpu->hi << 32) | cpu->lo);
-	acc -= (int64_t)(int32_t)RS * (int32_t)RT;
+	uint64_t acc = ((uint64_t)cpu->hi << 32) | cpu->lo;
+	acc -= (uint64_t)((int64_t)(int32_t)RS * (int32_t)RT);
 	cpu->lo = (uint32_t)acc;
-	cpu->hi = (uint32_t)((uint64_t)acc >> 32);
+	cpu->hi = (uint32_t)(acc >> 32);
 	NEXT;
 }
 op_MSUBU: {

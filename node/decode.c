@@ -77,7 +77,7 @@ static void decode_regimm(uint32_t w, node_insn *d)
 	if (d->op >= NODE_OP_TGEI && d->op <= NODE_OP_TNEI)
 		d->imm = (uint32_t)(int32_t)(int16_t)w;
 	else if (d->op != NODE_OP_SYNCI)
-		d->imm = (uint32_t)((int32_t)(int16_t)w << 2);
+		d->imm = (uint32_t)(int32_t)(int16_t)w << 2;
 	else
 		d->imm = (uint32_t)(int32_t)(int16_t)w;
 }
@@ -144,7 +144,7 @@ static void decode_cop1(uint32_t w, node_insn *d)
 		static const uint16_t bc[4] = {NODE_OP_BC1F, NODE_OP_BC1T, NODE_OP_BC1FL, NODE_OP_BC1TL};
 		d->op = bc[rt & 3];
 		d->aux = (rt >> 2) & 7; /* condition code */
-		d->imm = (uint32_t)((int32_t)(int16_t)w << 2);
+		d->imm = (uint32_t)(int32_t)(int16_t)w << 2;
 		return;
 	}
 	case 16: /* S */
@@ -305,7 +305,7 @@ void node_decode_insn(uint32_t w, node_insn *d)
 	default: d->op = NODE_OP_RI; return;
 	}
 	/* branches */
-	d->imm = (uint32_t)((int32_t)(int16_t)w << 2);
+	d->imm = (uint32_t)(int32_t)(int16_t)w << 2;
 }
 
 node_decode_page *node_decode_page_get(node_mem *mem, uint32_t ppn)

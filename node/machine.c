@@ -27,7 +27,7 @@ int node_machine_init(node_machine *m, const node_machine_config *cfg)
 	if (node_mem_init(&m->mem, cfg->ram_bytes))
 		return -1;
 	m->ncpus = cfg->ncpus > 0 ? cfg->ncpus : 1;
-	m->cpus = aligned_alloc(64, sizeof(node_cpu) * (size_t)m->ncpus);
+	m->cpus = calloc((size_t)m->ncpus, sizeof(node_cpu));
 	if (!m->cpus) {
 		node_mem_destroy(&m->mem);
 		return -1;
