@@ -779,8 +779,15 @@ op_SC: {
 		cpu->llbit = 0;
 		if (ip->rt)
 			R[ip->rt] = 1;
-	} else if (ip->rt) {
-		R[ip->rt] = 0;
+	} else {
+		/* a failing sc still checks its address: AdES or a TLB store
+		 * exception takes precedence over the failure */
+		uint8_t *host;
+		uint32_t pa;
+		if (data_translate(cpu, va, 4, true, &host, &pa, &sr) == SLOW_EXC)
+			RAISE_SLOW();
+		if (ip->rt)
+			R[ip->rt] = 0;
 	}
 	NEXT;
 }
