@@ -152,13 +152,10 @@ static void decode_cop1(uint32_t w, node_insn *d)
 		if (funct == 0x12 || funct == 0x13) {
 			/* movz.fmt / movn.fmt: the condition is a GPR, so the CPU
 			 * does these itself (pure moves, FCSR untouched). */
-			if (rs == 17 && ((fs | fd) & 1)) {
-				d->op = NODE_OP_RI;
-				return;
-			}
 			d->op = funct == 0x12 ? NODE_OP_FMOVZ : NODE_OP_FMOVN;
-			d->rs = fs;
-			d->rd = fd;
+			/* odd registers of a .d pair name the even one (as QEMU) */
+			d->rs = rs == 17 ? fs & ~1u : fs;
+			d->rd = rs == 17 ? fd & ~1u : fd;
 			d->aux = rs == 17;
 			return;
 		}

@@ -20,14 +20,14 @@
 #include <stdint.h>
 
 /* FCSR (FCR31) fields. */
-#define NODE_FCSR_RM_MASK 0x00000003u      /* rounding mode: 0 RN, 1 RZ, 2 RP, 3 RM */
-#define NODE_FCSR_FLAGS_SHIFT 2            /* flags V Z O U I at bits 6..2 */
-#define NODE_FCSR_ENABLES_SHIFT 7          /* enables V Z O U I at bits 11..7 */
-#define NODE_FCSR_CAUSE_SHIFT 12           /* cause E V Z O U I at bits 17..12 */
-#define NODE_FCSR_FS 0x01000000u           /* flush to zero (bit 24): see fpu.c */
-#define NODE_FCSR_CC0 0x00800000u          /* condition code 0 (bit 23); cc1..7 are bits 25..31 */
-#define NODE_FCSR_CAUSE_MASK 0x0003f000u   /* cause E V Z O U I */
-#define NODE_FCSR_WRITABLE 0xff83ffffu     /* bits ctc1 $31 can change */
+#define NODE_FCSR_RM_MASK 0x00000003u	 /* rounding mode: 0 RN, 1 RZ, 2 RP, 3 RM */
+#define NODE_FCSR_FLAGS_SHIFT 2		 /* flags V Z O U I at bits 6..2 */
+#define NODE_FCSR_ENABLES_SHIFT 7	 /* enables V Z O U I at bits 11..7 */
+#define NODE_FCSR_CAUSE_SHIFT 12	 /* cause E V Z O U I at bits 17..12 */
+#define NODE_FCSR_FS 0x01000000u	 /* flush to zero (bit 24): see fpu.c */
+#define NODE_FCSR_CC0 0x00800000u	 /* condition code 0 (bit 23); cc1..7 are bits 25..31 */
+#define NODE_FCSR_CAUSE_MASK 0x0003f000u /* cause E V Z O U I */
+#define NODE_FCSR_WRITABLE 0xff83ffffu	 /* bits ctc1 $31 can change */
 
 /* Exception bits, in the order of the FCSR fields (shift by the field). */
 #define NODE_FPE_I 0x01u /* inexact */
@@ -101,7 +101,14 @@ unsigned node_fpu_decode(uint32_t insn, node_fpu_args *a);
  * enabled: then only the cause field changed (flags and destination did
  * not) and the CPU raises the Floating-Point exception. abs, neg, mov and
  * the conditional moves never trap and leave FCSR entirely alone (QEMU
- * does not even clear the cause for them). No op ever sets cause E. */
+ * does not even clear the cause for them). No op ever sets cause E.
+ *
+ * Host contract: ops run on the calling thread's floating-point unit and
+ * expect its default environment (round to nearest, no flush-to-zero or
+ * denormals-are-zero), which every thread starts with; an op that needs
+ * another rounding mode sets it and restores the caller's environment
+ * before returning. Ops keep no state outside *fpu: several FPUs may run
+ * on different threads at once. */
 extern const node_fpu_op_fn node_fpu_ops[];
 
 /* Reset state: all registers 0, FCSR 0. */
