@@ -111,7 +111,8 @@ static int parse_options(int argc, char **argv, options *o)
 		case 'm':
 			if (parse_u64(optarg, &v) || v < 1 || v > 496) {
 				fprintf(stderr,
-					"discoflash: --memory %s: give MiB from 1 to 496 (RAM must end "
+					"discoflash: --memory %s: give MiB from 1 to 496 (RAM must "
+					"end "
 					"below the device window at 0x1f000000)\n",
 					optarg);
 				return EXIT_USAGE;
@@ -120,7 +121,8 @@ static int parse_options(int argc, char **argv, options *o)
 			break;
 		case OPT_MAX_INSNS:
 			if (parse_u64(optarg, &v) || v == 0) {
-				fprintf(stderr, "discoflash: --max-insns %s: give a positive count\n",
+				fprintf(stderr,
+					"discoflash: --max-insns %s: give a positive count\n",
 					optarg);
 				return EXIT_USAGE;
 			}
@@ -233,13 +235,15 @@ static int run(const options *o)
 	switch (stop) {
 	case NODE_STOP_POWEROFF: status = (int)(m.power.value & 0xff); break;
 	case NODE_STOP_LIMIT:
-		fprintf(stderr, "discoflash: stopped after --max-insns %llu instructions (pc 0x%08x)\n",
+		fprintf(stderr,
+			"discoflash: stopped after --max-insns %llu instructions (pc 0x%08x)\n",
 			(unsigned long long)o->max_insns, m.cpus[0].pc);
 		status = EXIT_LIMIT;
 		break;
 	default:
 		fprintf(stderr,
-			"discoflash: every CPU waits with no interrupt that could wake it (pc 0x%08x)\n",
+			"discoflash: every CPU waits with no interrupt that could wake it (pc "
+			"0x%08x)\n",
 			m.cpus[0].pc);
 		status = EXIT_IDLE;
 		break;

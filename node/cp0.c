@@ -15,12 +15,12 @@
 #define CONFIG0_RESET 0x80000482u
 /* Config1: M, MMUSize-1=63, I and D caches 512 sets x 32 B x 2 ways (32 KiB),
  * no performance counters, no watch registers, no MIPS16, no EJTAG, FP=1. */
-#define CONFIG1_VALUE                                                                      \
-	((1u << 31) | (63u << 25) | (3u << 22) | (4u << 19) | (1u << 16) | (3u << 13) |     \
+#define CONFIG1_VALUE                                                                   \
+	((1u << 31) | (63u << 25) | (3u << 22) | (4u << 19) | (1u << 16) | (3u << 13) | \
 	 (4u << 10) | (1u << 7) | 1u)
 #define CONFIG2_VALUE 0x80000000u /* M: Config3 present; no L2/L3 described */
 #define CONFIG3_VALUE (1u << 13)  /* ULRI: UserLocal implemented */
-#define INTCTL_VALUE (7u << 29)   /* IPTI = 7: the timer interrupts on IP7 */
+#define INTCTL_VALUE (7u << 29)	  /* IPTI = 7: the timer interrupts on IP7 */
 
 #define STATUS_WRITABLE 0x3878ff1fu /* CU1|CU0|RP|BEV|TS|SR|NMI|IM|KSU|ERL|EXL|IE */
 #define CAUSE_WRITABLE 0x08c00300u  /* DC|IV|WP|IP1..0 */

@@ -56,7 +56,8 @@ static int data_translate(node_cpu *cpu, uint32_t va, unsigned size, bool store,
 		sr->refill = false;
 		return SLOW_EXC;
 	}
-	int exc = node_tlb_translate(cpu, va, store ? NODE_ACC_STORE : NODE_ACC_LOAD, pa, &sr->refill);
+	int exc = node_tlb_translate(cpu, va, store ? NODE_ACC_STORE : NODE_ACC_LOAD, pa,
+				     &sr->refill);
 	if (exc) {
 		sr->exc = exc;
 		return SLOW_EXC;
@@ -177,122 +178,122 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 
 #define PC() (vpage + ((uint32_t)(ip - page->insn) << 2))
 #define SYNC_TIME() (cpu->cycles = cycles0 + (uint64_t)(start - budget))
-#define RELOAD_MODE()                                                                      \
-	do {                                                                               \
-		rtlb = cpu->rtlb[cpu->mode];                                               \
-		wtlb = cpu->wtlb[cpu->mode];                                               \
+#define RELOAD_MODE()                        \
+	do {                                 \
+		rtlb = cpu->rtlb[cpu->mode]; \
+		wtlb = cpu->wtlb[cpu->mode]; \
 	} while (0)
 #define DISPATCH() goto *ops[ip->op]
-#define NEXT                                                                               \
-	do {                                                                               \
-		if (unlikely(--budget <= ds_mark))                                         \
-			goto check;                                                        \
-		ip++;                                                                      \
-		DISPATCH();                                                                \
+#define NEXT                                       \
+	do {                                       \
+		if (unlikely(--budget <= ds_mark)) \
+			goto check;                \
+		ip++;                              \
+		DISPATCH();                        \
 	} while (0)
-#define EXIT_SOON()                                                                        \
-	do {                                                                               \
-		want_exit = true;                                                          \
-		ds_mark = budget - 1;                                                      \
+#define EXIT_SOON()                   \
+	do {                          \
+		want_exit = true;     \
+		ds_mark = budget - 1; \
 	} while (0)
-#define RAISE(code)                                                                        \
-	do {                                                                               \
-		exc = (code);                                                              \
-		exc_refill = false;                                                        \
-		exc_pc = PC();                                                             \
-		goto exception;                                                            \
+#define RAISE(code)                 \
+	do {                        \
+		exc = (code);       \
+		exc_refill = false; \
+		exc_pc = PC();      \
+		goto exception;     \
 	} while (0)
-#define RAISE_SLOW()                                                                       \
-	do {                                                                               \
-		exc = sr.exc;                                                              \
-		exc_refill = sr.refill;                                                    \
-		exc_pc = PC();                                                             \
-		goto exception;                                                            \
+#define RAISE_SLOW()                    \
+	do {                            \
+		exc = sr.exc;           \
+		exc_refill = sr.refill; \
+		exc_pc = PC();          \
+		goto exception;         \
 	} while (0)
 #define RS R[ip->rs]
 #define RT R[ip->rt]
 #define FAST_TAG(va, size) ((va) & (0xfffff000u | ((size)-1)))
-#define LOAD(T, size, va_expr, dest)                                                       \
-	do {                                                                               \
-		uint32_t va_ = (va_expr);                                                  \
-		node_ftlb *e_ = &rtlb[(va_ >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1)];    \
-		if (likely(e_->tag == FAST_TAG(va_, size))) {                              \
-			dest = *(T *)((uintptr_t)va_ + e_->addend);                         \
-		} else {                                                                   \
-			uint32_t v_;                                                       \
-			int r_ = load_slow(cpu, va_, size, &v_, &sr);                      \
-			if (r_ == SLOW_EXC)                                                \
-				RAISE_SLOW();                                              \
-			if (r_ == SLOW_MMIO)                                               \
-				EXIT_SOON();                                               \
-			dest = (T)v_;                                                      \
-		}                                                                          \
+#define LOAD(T, size, va_expr, dest)                                                    \
+	do {                                                                            \
+		uint32_t va_ = (va_expr);                                               \
+		node_ftlb *e_ = &rtlb[(va_ >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1)]; \
+		if (likely(e_->tag == FAST_TAG(va_, size))) {                           \
+			dest = *(T *)((uintptr_t)va_ + e_->addend);                     \
+		} else {                                                                \
+			uint32_t v_;                                                    \
+			int r_ = load_slow(cpu, va_, size, &v_, &sr);                   \
+			if (r_ == SLOW_EXC)                                             \
+				RAISE_SLOW();                                           \
+			if (r_ == SLOW_MMIO)                                            \
+				EXIT_SOON();                                            \
+			dest = (T)v_;                                                   \
+		}                                                                       \
 	} while (0)
-#define STORE(T, size, va_expr, val_expr)                                                  \
-	do {                                                                               \
-		uint32_t va_ = (va_expr);                                                  \
-		uint32_t val_ = (val_expr);                                                \
-		node_ftlb *e_ = &wtlb[(va_ >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1)];    \
-		if (likely(e_->tag == FAST_TAG(va_, size))) {                              \
-			*(T *)((uintptr_t)va_ + e_->addend) = (T)val_;                      \
-		} else {                                                                   \
-			int r_ = store_slow(cpu, va_, size, val_, &sr);                    \
-			if (r_ == SLOW_EXC)                                                \
-				RAISE_SLOW();                                              \
-			if (r_ == SLOW_MMIO)                                               \
-				EXIT_SOON();                                               \
-		}                                                                          \
+#define STORE(T, size, va_expr, val_expr)                                               \
+	do {                                                                            \
+		uint32_t va_ = (va_expr);                                               \
+		uint32_t val_ = (val_expr);                                             \
+		node_ftlb *e_ = &wtlb[(va_ >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1)]; \
+		if (likely(e_->tag == FAST_TAG(va_, size))) {                           \
+			*(T *)((uintptr_t)va_ + e_->addend) = (T)val_;                  \
+		} else {                                                                \
+			int r_ = store_slow(cpu, va_, size, val_, &sr);                 \
+			if (r_ == SLOW_EXC)                                             \
+				RAISE_SLOW();                                           \
+			if (r_ == SLOW_MMIO)                                            \
+				EXIT_SOON();                                            \
+		}                                                                       \
 	} while (0)
-#define BRANCH(cond)                                                                       \
-	do {                                                                               \
-		uint32_t pc_ = PC();                                                       \
-		ds_target = (cond) ? pc_ + 4 + ip->imm : pc_ + 8;                          \
-		in_ds = true;                                                              \
-		ds_mark = budget - 2;                                                      \
-		NEXT;                                                                      \
+#define BRANCH(cond)                                              \
+	do {                                                      \
+		uint32_t pc_ = PC();                              \
+		ds_target = (cond) ? pc_ + 4 + ip->imm : pc_ + 8; \
+		in_ds = true;                                     \
+		ds_mark = budget - 2;                             \
+		NEXT;                                             \
 	} while (0)
-#define BRANCH_LIKELY(cond)                                                                \
-	do {                                                                               \
-		uint32_t pc_ = PC();                                                       \
-		if (cond) {                                                                \
-			ds_target = pc_ + 4 + ip->imm;                                     \
-			in_ds = true;                                                      \
-			ds_mark = budget - 2;                                              \
-			NEXT;                                                              \
-		}                                                                          \
-		npc = pc_ + 8;                                                             \
-		if (--budget <= 0) {                                                       \
-			cpu->pc = npc;                                                     \
-			goto out;                                                          \
-		}                                                                          \
-		goto jump;                                                                 \
+#define BRANCH_LIKELY(cond)                            \
+	do {                                           \
+		uint32_t pc_ = PC();                   \
+		if (cond) {                            \
+			ds_target = pc_ + 4 + ip->imm; \
+			in_ds = true;                  \
+			ds_mark = budget - 2;          \
+			NEXT;                          \
+		}                                      \
+		npc = pc_ + 8;                         \
+		if (--budget <= 0) {                   \
+			cpu->pc = npc;                 \
+			goto out;                      \
+		}                                      \
+		goto jump;                             \
 	} while (0)
-#define JUMP_TO(target)                                                                    \
-	do {                                                                               \
-		ds_target = (target);                                                      \
-		in_ds = true;                                                              \
-		ds_mark = budget - 2;                                                      \
-		NEXT;                                                                      \
+#define JUMP_TO(target)               \
+	do {                          \
+		ds_target = (target); \
+		in_ds = true;         \
+		ds_mark = budget - 2; \
+		NEXT;                 \
 	} while (0)
-#define CHECK_CU1()                                                                        \
-	do {                                                                               \
-		if (unlikely(!(cpu->status & NODE_ST_CU1))) {                              \
-			exc_ce = 1;                                                        \
-			RAISE(NODE_EXC_CPU);                                               \
-		}                                                                          \
+#define CHECK_CU1()                                           \
+	do {                                                  \
+		if (unlikely(!(cpu->status & NODE_ST_CU1))) { \
+			exc_ce = 1;                           \
+			RAISE(NODE_EXC_CPU);                  \
+		}                                             \
 	} while (0)
-#define CHECK_CP0()                                                                        \
-	do {                                                                               \
-		if (unlikely(!kernel_mode(cpu) && !(cpu->status & NODE_ST_CU0))) {         \
-			exc_ce = 0;                                                        \
-			RAISE(NODE_EXC_CPU);                                               \
-		}                                                                          \
+#define CHECK_CP0()                                                                \
+	do {                                                                       \
+		if (unlikely(!kernel_mode(cpu) && !(cpu->status & NODE_ST_CU0))) { \
+			exc_ce = 0;                                                \
+			RAISE(NODE_EXC_CPU);                                       \
+		}                                                                  \
 	} while (0)
-#define TRAP_IF(cond)                                                                      \
-	do {                                                                               \
-		if (cond)                                                                  \
-			RAISE(NODE_EXC_TR);                                                \
-		NEXT;                                                                      \
+#define TRAP_IF(cond)                       \
+	do {                                \
+		if (cond)                   \
+			RAISE(NODE_EXC_TR); \
+		NEXT;                       \
 	} while (0)
 
 	goto refetch;
@@ -321,7 +322,7 @@ jump:
 		ip = &page->insn[(npc & (NODE_PAGE_SIZE - 1)) >> 2];
 		DISPATCH();
 	}
-refetch: {
+refetch : {
 	node_xtlb *xe = &cpu->xtlb[cpu->mode][(npc >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1)];
 	if (likely(xe->tag == FAST_TAG(npc, 4))) {
 		page = xe->page;
@@ -376,7 +377,7 @@ out:
 	return ret;
 
 	/* ---- pseudo-ops ----------------------------------------------------- */
-op_DECODE: {
+op_DECODE : {
 	size_t idx = (size_t)(ip - page->insn);
 	uint32_t w;
 	memcpy(&w, cpu->mem->ram + ((size_t)page->ppn << NODE_PAGE_SHIFT) + idx * 4, 4);
@@ -400,41 +401,67 @@ op_SYNCI:
 	NEXT;
 
 	/* ---- ALU ------------------------------------------------------------- */
-op_SLL: R[ip->rd] = RT << ip->sa; NEXT;
-op_SRL: R[ip->rd] = RT >> ip->sa; NEXT;
-op_SRA: R[ip->rd] = (uint32_t)((int32_t)RT >> ip->sa); NEXT;
-op_ROTR: {
+op_SLL:
+	R[ip->rd] = RT << ip->sa;
+	NEXT;
+op_SRL:
+	R[ip->rd] = RT >> ip->sa;
+	NEXT;
+op_SRA:
+	R[ip->rd] = (uint32_t)((int32_t)RT >> ip->sa);
+	NEXT;
+op_ROTR : {
 	uint32_t v = RT, s = ip->sa;
 	R[ip->rd] = s ? (v >> s) | (v << (32 - s)) : v;
 	NEXT;
 }
-op_SLLV: R[ip->rd] = RT << (RS & 31); NEXT;
-op_SRLV: R[ip->rd] = RT >> (RS & 31); NEXT;
-op_SRAV: R[ip->rd] = (uint32_t)((int32_t)RT >> (RS & 31)); NEXT;
-op_ROTRV: {
+op_SLLV:
+	R[ip->rd] = RT << (RS & 31);
+	NEXT;
+op_SRLV:
+	R[ip->rd] = RT >> (RS & 31);
+	NEXT;
+op_SRAV:
+	R[ip->rd] = (uint32_t)((int32_t)RT >> (RS & 31));
+	NEXT;
+op_ROTRV : {
 	uint32_t v = RT, s = RS & 31;
 	R[ip->rd] = s ? (v >> s) | (v << (32 - s)) : v;
 	NEXT;
 }
-op_MOVZ: if (RT == 0) R[ip->rd] = RS; NEXT;
-op_MOVN: if (RT != 0) R[ip->rd] = RS; NEXT;
-op_MFHI: R[ip->rd] = cpu->hi; NEXT;
-op_MTHI: cpu->hi = RS; NEXT;
-op_MFLO: R[ip->rd] = cpu->lo; NEXT;
-op_MTLO: cpu->lo = RS; NEXT;
-op_MULT: {
+op_MOVZ:
+	if (RT == 0)
+		R[ip->rd] = RS;
+	NEXT;
+op_MOVN:
+	if (RT != 0)
+		R[ip->rd] = RS;
+	NEXT;
+op_MFHI:
+	R[ip->rd] = cpu->hi;
+	NEXT;
+op_MTHI:
+	cpu->hi = RS;
+	NEXT;
+op_MFLO:
+	R[ip->rd] = cpu->lo;
+	NEXT;
+op_MTLO:
+	cpu->lo = RS;
+	NEXT;
+op_MULT : {
 	int64_t p = (int64_t)(int32_t)RS * (int32_t)RT;
 	cpu->lo = (uint32_t)p;
 	cpu->hi = (uint32_t)((uint64_t)p >> 32);
 	NEXT;
 }
-op_MULTU: {
+op_MULTU : {
 	uint64_t p = (uint64_t)RS * RT;
 	cpu->lo = (uint32_t)p;
 	cpu->hi = (uint32_t)(p >> 32);
 	NEXT;
 }
-op_DIV: {
+op_DIV : {
 	int32_t a = (int32_t)RS, b = (int32_t)RT;
 	/* divide by zero is UNPREDICTABLE: HI/LO are left unchanged */
 	if (b == 0) {
@@ -447,7 +474,7 @@ op_DIV: {
 	}
 	NEXT;
 }
-op_DIVU: {
+op_DIVU : {
 	uint32_t a = RS, b = RT;
 	if (b != 0) {
 		cpu->lo = a / b;
@@ -455,40 +482,68 @@ op_DIVU: {
 	}
 	NEXT;
 }
-op_ADD: {
+op_ADD : {
 	int32_t r;
 	if (__builtin_add_overflow((int32_t)RS, (int32_t)RT, &r))
 		RAISE(NODE_EXC_OV);
 	R[ip->rd] = (uint32_t)r;
 	NEXT;
 }
-op_ADDU: R[ip->rd] = RS + RT; NEXT;
-op_SUB: {
+op_ADDU:
+	R[ip->rd] = RS + RT;
+	NEXT;
+op_SUB : {
 	int32_t r;
 	if (__builtin_sub_overflow((int32_t)RS, (int32_t)RT, &r))
 		RAISE(NODE_EXC_OV);
 	R[ip->rd] = (uint32_t)r;
 	NEXT;
 }
-op_SUBU: R[ip->rd] = RS - RT; NEXT;
-op_AND: R[ip->rd] = RS & RT; NEXT;
-op_OR: R[ip->rd] = RS | RT; NEXT;
-op_XOR: R[ip->rd] = RS ^ RT; NEXT;
-op_NOR: R[ip->rd] = ~(RS | RT); NEXT;
-op_SLT: R[ip->rd] = (int32_t)RS < (int32_t)RT; NEXT;
-op_SLTU: R[ip->rd] = RS < RT; NEXT;
-op_TGE: TRAP_IF((int32_t)RS >= (int32_t)RT);
-op_TGEU: TRAP_IF(RS >= RT);
-op_TLT: TRAP_IF((int32_t)RS < (int32_t)RT);
-op_TLTU: TRAP_IF(RS < RT);
-op_TEQ: TRAP_IF(RS == RT);
-op_TNE: TRAP_IF(RS != RT);
-op_TGEI: TRAP_IF((int32_t)RS >= (int32_t)ip->imm);
-op_TGEIU: TRAP_IF(RS >= ip->imm);
-op_TLTI: TRAP_IF((int32_t)RS < (int32_t)ip->imm);
-op_TLTIU: TRAP_IF(RS < ip->imm);
-op_TEQI: TRAP_IF(RS == ip->imm);
-op_TNEI: TRAP_IF(RS != ip->imm);
+op_SUBU:
+	R[ip->rd] = RS - RT;
+	NEXT;
+op_AND:
+	R[ip->rd] = RS & RT;
+	NEXT;
+op_OR:
+	R[ip->rd] = RS | RT;
+	NEXT;
+op_XOR:
+	R[ip->rd] = RS ^ RT;
+	NEXT;
+op_NOR:
+	R[ip->rd] = ~(RS | RT);
+	NEXT;
+op_SLT:
+	R[ip->rd] = (int32_t)RS < (int32_t)RT;
+	NEXT;
+op_SLTU:
+	R[ip->rd] = RS < RT;
+	NEXT;
+op_TGE:
+	TRAP_IF((int32_t)RS >= (int32_t)RT);
+op_TGEU:
+	TRAP_IF(RS >= RT);
+op_TLT:
+	TRAP_IF((int32_t)RS < (int32_t)RT);
+op_TLTU:
+	TRAP_IF(RS < RT);
+op_TEQ:
+	TRAP_IF(RS == RT);
+op_TNE:
+	TRAP_IF(RS != RT);
+op_TGEI:
+	TRAP_IF((int32_t)RS >= (int32_t)ip->imm);
+op_TGEIU:
+	TRAP_IF(RS >= ip->imm);
+op_TLTI:
+	TRAP_IF((int32_t)RS < (int32_t)ip->imm);
+op_TLTIU:
+	TRAP_IF(RS < ip->imm);
+op_TEQI:
+	TRAP_IF(RS == ip->imm);
+op_TNEI:
+	TRAP_IF(RS != ip->imm);
 op_MOVF:
 	CHECK_CU1();
 	if (!node_fpu_cc(F, ip->aux))
@@ -499,21 +554,35 @@ op_MOVT:
 	if (node_fpu_cc(F, ip->aux))
 		R[ip->rd] = RS;
 	NEXT;
-op_ADDI: {
+op_ADDI : {
 	int32_t r;
 	if (__builtin_add_overflow((int32_t)RS, (int32_t)ip->imm, &r))
 		RAISE(NODE_EXC_OV);
 	R[ip->rt] = (uint32_t)r;
 	NEXT;
 }
-op_ADDIU: R[ip->rt] = RS + ip->imm; NEXT;
-op_SLTI: R[ip->rt] = (int32_t)RS < (int32_t)ip->imm; NEXT;
-op_SLTIU: R[ip->rt] = RS < ip->imm; NEXT;
-op_ANDI: R[ip->rt] = RS & ip->imm; NEXT;
-op_ORI: R[ip->rt] = RS | ip->imm; NEXT;
-op_XORI: R[ip->rt] = RS ^ ip->imm; NEXT;
-op_LUI: R[ip->rt] = ip->imm; NEXT;
-op_MADD: {
+op_ADDIU:
+	R[ip->rt] = RS + ip->imm;
+	NEXT;
+op_SLTI:
+	R[ip->rt] = (int32_t)RS < (int32_t)ip->imm;
+	NEXT;
+op_SLTIU:
+	R[ip->rt] = RS < ip->imm;
+	NEXT;
+op_ANDI:
+	R[ip->rt] = RS & ip->imm;
+	NEXT;
+op_ORI:
+	R[ip->rt] = RS | ip->imm;
+	NEXT;
+op_XORI:
+	R[ip->rt] = RS ^ ip->imm;
+	NEXT;
+op_LUI:
+	R[ip->rt] = ip->imm;
+	NEXT;
+op_MADD : {
 	/* wrapping 64-bit accumulate: unsigned arithmetic, signed product */
 	uint64_t acc = ((uint64_t)cpu->hi << 32) | cpu->lo;
 	acc += (uint64_t)((int64_t)(int32_t)RS * (int32_t)RT);
@@ -521,48 +590,58 @@ op_MADD: {
 	cpu->hi = (uint32_t)(acc >> 32);
 	NEXT;
 }
-op_MADDU: {
+op_MADDU : {
 	uint64_t acc = ((uint64_t)cpu->hi << 32) | cpu->lo;
 	acc += (uint64_t)RS * RT;
 	cpu->lo = (uint32_t)acc;
 	cpu->hi = (uint32_t)(acc >> 32);
 	NEXT;
 }
-op_MSUB: {
+op_MSUB : {
 	uint64_t acc = ((uint64_t)cpu->hi << 32) | cpu->lo;
 	acc -= (uint64_t)((int64_t)(int32_t)RS * (int32_t)RT);
 	cpu->lo = (uint32_t)acc;
 	cpu->hi = (uint32_t)(acc >> 32);
 	NEXT;
 }
-op_MSUBU: {
+op_MSUBU : {
 	uint64_t acc = ((uint64_t)cpu->hi << 32) | cpu->lo;
 	acc -= (uint64_t)RS * RT;
 	cpu->lo = (uint32_t)acc;
 	cpu->hi = (uint32_t)(acc >> 32);
 	NEXT;
 }
-op_MUL: R[ip->rd] = (uint32_t)((int32_t)RS * (int64_t)(int32_t)RT); NEXT;
-op_CLZ: {
+op_MUL:
+	R[ip->rd] = (uint32_t)((int32_t)RS * (int64_t)(int32_t)RT);
+	NEXT;
+op_CLZ : {
 	uint32_t v = RS;
 	R[ip->rd] = v ? (uint32_t)__builtin_clz(v) : 32;
 	NEXT;
 }
-op_CLO: {
+op_CLO : {
 	uint32_t v = ~RS;
 	R[ip->rd] = v ? (uint32_t)__builtin_clz(v) : 32;
 	NEXT;
 }
-op_EXT: R[ip->rt] = (RS >> ip->sa) & ip->imm; NEXT;
-op_INS: R[ip->rt] = (R[ip->rt] & ~ip->imm) | ((RS << ip->sa) & ip->imm); NEXT;
-op_WSBH: {
+op_EXT:
+	R[ip->rt] = (RS >> ip->sa) & ip->imm;
+	NEXT;
+op_INS:
+	R[ip->rt] = (R[ip->rt] & ~ip->imm) | ((RS << ip->sa) & ip->imm);
+	NEXT;
+op_WSBH : {
 	uint32_t v = RS;
 	R[ip->rd] = ((v & 0x00ff00ffu) << 8) | ((v >> 8) & 0x00ff00ffu);
 	NEXT;
 }
-op_SEB: R[ip->rd] = (uint32_t)(int32_t)(int8_t)RS; NEXT;
-op_SEH: R[ip->rd] = (uint32_t)(int32_t)(int16_t)RS; NEXT;
-op_RDHWR: {
+op_SEB:
+	R[ip->rd] = (uint32_t)(int32_t)(int8_t)RS;
+	NEXT;
+op_SEH:
+	R[ip->rd] = (uint32_t)(int32_t)(int16_t)RS;
+	NEXT;
+op_RDHWR : {
 	unsigned hw = ip->rd;
 	if (!kernel_mode(cpu) && !(cpu->status & NODE_ST_CU0) && !(cpu->hwrena & (1u << hw)))
 		RAISE(NODE_EXC_RI);
@@ -583,67 +662,94 @@ op_RDHWR: {
 }
 
 	/* ---- branches and jumps ------------------------------------------ */
-op_J: JUMP_TO((PC() & 0xf0000000u) | ip->imm);
-op_JAL: {
+op_J:
+	JUMP_TO((PC() & 0xf0000000u) | ip->imm);
+op_JAL : {
 	uint32_t pc = PC();
 	R[31] = pc + 8;
 	JUMP_TO(((pc + 4) & 0xf0000000u) | ip->imm);
 }
-op_JR: JUMP_TO(RS);
-op_JALR: {
+op_JR:
+	JUMP_TO(RS);
+op_JALR : {
 	uint32_t t = RS;
 	R[ip->rd] = PC() + 8;
 	JUMP_TO(t);
 }
-op_B: BRANCH(1);
-op_BAL: R[31] = PC() + 8; BRANCH(1);
-op_BEQ: BRANCH(RS == RT);
-op_BNE: BRANCH(RS != RT);
-op_BLEZ: BRANCH((int32_t)RS <= 0);
-op_BGTZ: BRANCH((int32_t)RS > 0);
-op_BLTZ: BRANCH((int32_t)RS < 0);
-op_BGEZ: BRANCH((int32_t)RS >= 0);
-op_BEQL: BRANCH_LIKELY(RS == RT);
-op_BNEL: BRANCH_LIKELY(RS != RT);
-op_BLEZL: BRANCH_LIKELY((int32_t)RS <= 0);
-op_BGTZL: BRANCH_LIKELY((int32_t)RS > 0);
-op_BLTZL: BRANCH_LIKELY((int32_t)RS < 0);
-op_BGEZL: BRANCH_LIKELY((int32_t)RS >= 0);
-op_BLTZAL: {
+op_B:
+	BRANCH(1);
+op_BAL:
+	R[31] = PC() + 8;
+	BRANCH(1);
+op_BEQ:
+	BRANCH(RS == RT);
+op_BNE:
+	BRANCH(RS != RT);
+op_BLEZ:
+	BRANCH((int32_t)RS <= 0);
+op_BGTZ:
+	BRANCH((int32_t)RS > 0);
+op_BLTZ:
+	BRANCH((int32_t)RS < 0);
+op_BGEZ:
+	BRANCH((int32_t)RS >= 0);
+op_BEQL:
+	BRANCH_LIKELY(RS == RT);
+op_BNEL:
+	BRANCH_LIKELY(RS != RT);
+op_BLEZL:
+	BRANCH_LIKELY((int32_t)RS <= 0);
+op_BGTZL:
+	BRANCH_LIKELY((int32_t)RS > 0);
+op_BLTZL:
+	BRANCH_LIKELY((int32_t)RS < 0);
+op_BGEZL:
+	BRANCH_LIKELY((int32_t)RS >= 0);
+op_BLTZAL : {
 	bool c = (int32_t)RS < 0;
 	R[31] = PC() + 8;
 	BRANCH(c);
 }
-op_BGEZAL: {
+op_BGEZAL : {
 	bool c = (int32_t)RS >= 0;
 	R[31] = PC() + 8;
 	BRANCH(c);
 }
-op_BLTZALL: {
+op_BLTZALL : {
 	bool c = (int32_t)RS < 0;
 	R[31] = PC() + 8;
 	BRANCH_LIKELY(c);
 }
-op_BGEZALL: {
+op_BGEZALL : {
 	bool c = (int32_t)RS >= 0;
 	R[31] = PC() + 8;
 	BRANCH_LIKELY(c);
 }
-op_BC1F: CHECK_CU1(); BRANCH(!node_fpu_cc(F, ip->aux));
-op_BC1T: CHECK_CU1(); BRANCH(node_fpu_cc(F, ip->aux));
-op_BC1FL: CHECK_CU1(); BRANCH_LIKELY(!node_fpu_cc(F, ip->aux));
-op_BC1TL: CHECK_CU1(); BRANCH_LIKELY(node_fpu_cc(F, ip->aux));
+op_BC1F:
+	CHECK_CU1();
+	BRANCH(!node_fpu_cc(F, ip->aux));
+op_BC1T:
+	CHECK_CU1();
+	BRANCH(node_fpu_cc(F, ip->aux));
+op_BC1FL:
+	CHECK_CU1();
+	BRANCH_LIKELY(!node_fpu_cc(F, ip->aux));
+op_BC1TL:
+	CHECK_CU1();
+	BRANCH_LIKELY(node_fpu_cc(F, ip->aux));
 
 	/* ---- exceptions and privileged ----------------------------------- */
-op_SYSCALL: RAISE(NODE_EXC_SYS);
-op_BREAK: RAISE(NODE_EXC_BP);
-op_MFC0: {
+op_SYSCALL:
+	RAISE(NODE_EXC_SYS);
+op_BREAK:
+	RAISE(NODE_EXC_BP);
+op_MFC0 : {
 	CHECK_CP0();
 	SYNC_TIME();
 	R[ip->rt] = node_cp0_read(cpu, ip->rd, ip->aux);
 	NEXT;
 }
-op_MTC0: {
+op_MTC0 : {
 	CHECK_CP0();
 	SYNC_TIME();
 	node_cp0_write(cpu, ip->rd, ip->aux, RT);
@@ -652,7 +758,7 @@ op_MTC0: {
 	NEXT;
 }
 op_DI:
-op_EI: {
+op_EI : {
 	CHECK_CP0();
 	R[ip->rt] = cpu->status;
 	if (ip->op == NODE_OP_EI) {
@@ -663,15 +769,24 @@ op_EI: {
 	}
 	NEXT;
 }
-op_TLBR: CHECK_CP0(); node_tlb_read(cpu); NEXT;
-op_TLBWI: CHECK_CP0(); node_tlb_write(cpu, cpu->index & 63); NEXT;
+op_TLBR:
+	CHECK_CP0();
+	node_tlb_read(cpu);
+	NEXT;
+op_TLBWI:
+	CHECK_CP0();
+	node_tlb_write(cpu, cpu->index & 63);
+	NEXT;
 op_TLBWR:
 	CHECK_CP0();
 	SYNC_TIME();
 	node_tlb_write(cpu, node_tlb_random(cpu));
 	NEXT;
-op_TLBP: CHECK_CP0(); node_tlb_probe(cpu); NEXT;
-op_ERET: {
+op_TLBP:
+	CHECK_CP0();
+	node_tlb_probe(cpu);
+	NEXT;
+op_ERET : {
 	CHECK_CP0();
 	if (cpu->status & NODE_ST_ERL) {
 		npc = cpu->errorepc;
@@ -696,40 +811,42 @@ op_WAIT:
 	cpu->waiting = true;
 	ret = NODE_RUN_WAIT;
 	goto out;
-op_CACHE: CHECK_CP0(); NEXT;
+op_CACHE:
+	CHECK_CP0();
+	NEXT;
 
 	/* ---- loads and stores -------------------------------------------- */
-op_LB: {
+op_LB : {
 	int8_t v;
 	LOAD(int8_t, 1, RS + ip->imm, v);
 	R[ip->rt] = (uint32_t)(int32_t)v;
 	NEXT;
 }
-op_LBU: {
+op_LBU : {
 	uint8_t v;
 	LOAD(uint8_t, 1, RS + ip->imm, v);
 	R[ip->rt] = v;
 	NEXT;
 }
-op_LH: {
+op_LH : {
 	int16_t v;
 	LOAD(int16_t, 2, RS + ip->imm, v);
 	R[ip->rt] = (uint32_t)(int32_t)v;
 	NEXT;
 }
-op_LHU: {
+op_LHU : {
 	uint16_t v;
 	LOAD(uint16_t, 2, RS + ip->imm, v);
 	R[ip->rt] = v;
 	NEXT;
 }
-op_LW: {
+op_LW : {
 	uint32_t v;
 	LOAD(uint32_t, 4, RS + ip->imm, v);
 	R[ip->rt] = v;
 	NEXT;
 }
-op_LWL: {
+op_LWL : {
 	uint32_t va = RS + ip->imm, w;
 	unsigned b = va & 3;
 	LOAD(uint32_t, 4, va & ~3u, w);
@@ -737,7 +854,7 @@ op_LWL: {
 	R[ip->rt] = (w << (8 * (3 - b))) | (R[ip->rt] & keep);
 	NEXT;
 }
-op_LWR: {
+op_LWR : {
 	uint32_t va = RS + ip->imm, w;
 	unsigned b = va & 3;
 	LOAD(uint32_t, 4, va & ~3u, w);
@@ -745,7 +862,7 @@ op_LWR: {
 	R[ip->rt] = (w >> (8 * b)) | (R[ip->rt] & keep);
 	NEXT;
 }
-op_LL: {
+op_LL : {
 	uint32_t va = RS + ip->imm, v;
 	LOAD(uint32_t, 4, va, v);
 	R[ip->rt] = v;
@@ -753,10 +870,16 @@ op_LL: {
 	cpu->lladdr = va; /* LLAddr: simplified to the virtual address */
 	NEXT;
 }
-op_SB: STORE(uint8_t, 1, RS + ip->imm, RT); NEXT;
-op_SH: STORE(uint16_t, 2, RS + ip->imm, RT); NEXT;
-op_SW: STORE(uint32_t, 4, RS + ip->imm, RT); NEXT;
-op_SWL: {
+op_SB:
+	STORE(uint8_t, 1, RS + ip->imm, RT);
+	NEXT;
+op_SH:
+	STORE(uint16_t, 2, RS + ip->imm, RT);
+	NEXT;
+op_SW:
+	STORE(uint32_t, 4, RS + ip->imm, RT);
+	NEXT;
+op_SWL : {
 	uint32_t va = RS + ip->imm;
 	unsigned b = va & 3, sh = 8 * (3 - b);
 	uint32_t keep = b == 3 ? 0 : ~(0xffffffffu >> sh);
@@ -764,7 +887,7 @@ op_SWL: {
 		RAISE_SLOW();
 	NEXT;
 }
-op_SWR: {
+op_SWR : {
 	uint32_t va = RS + ip->imm;
 	unsigned b = va & 3, sh = 8 * b;
 	uint32_t keep = b == 0 ? 0 : ~(0xffffffffu << sh);
@@ -772,7 +895,7 @@ op_SWR: {
 		RAISE_SLOW();
 	NEXT;
 }
-op_SC: {
+op_SC : {
 	uint32_t va = RS + ip->imm;
 	if (cpu->llbit) {
 		STORE(uint32_t, 4, va, RT);
@@ -814,34 +937,55 @@ op_FMOVZ:
 			F->fpr[ip->rd + 1] = F->fpr[ip->rs + 1];
 	}
 	NEXT;
-op_MFC1: CHECK_CU1(); R[ip->rt] = F->fpr[ip->rd]; NEXT;
-op_MTC1: CHECK_CU1(); F->fpr[ip->rd] = RT; NEXT;
-op_MFHC1: CHECK_CU1(); R[ip->rt] = F->fpr[ip->rd | 1]; NEXT;
-op_MTHC1: CHECK_CU1(); F->fpr[ip->rd | 1] = RT; NEXT;
-op_CFC1: CHECK_CU1(); R[ip->rt] = node_fpu_cfc1(F, ip->rd); NEXT;
+op_MFC1:
+	CHECK_CU1();
+	R[ip->rt] = F->fpr[ip->rd];
+	NEXT;
+op_MTC1:
+	CHECK_CU1();
+	F->fpr[ip->rd] = RT;
+	NEXT;
+op_MFHC1:
+	CHECK_CU1();
+	R[ip->rt] = F->fpr[ip->rd | 1];
+	NEXT;
+op_MTHC1:
+	CHECK_CU1();
+	F->fpr[ip->rd | 1] = RT;
+	NEXT;
+op_CFC1:
+	CHECK_CU1();
+	R[ip->rt] = node_fpu_cfc1(F, ip->rd);
+	NEXT;
 op_CTC1:
 	CHECK_CU1();
 	if (node_fpu_ctc1(F, ip->rd, RT))
 		RAISE(NODE_EXC_FPE);
 	NEXT;
-op_LWC1: {
+op_LWC1 : {
 	CHECK_CU1();
 	uint32_t v;
 	LOAD(uint32_t, 4, RS + ip->imm, v);
 	F->fpr[ip->rt] = v;
 	NEXT;
 }
-op_LWXC1: {
+op_LWXC1 : {
 	CHECK_CU1();
 	uint32_t v;
 	LOAD(uint32_t, 4, RS + RT, v);
 	F->fpr[ip->rd] = v;
 	NEXT;
 }
-op_SWC1: CHECK_CU1(); STORE(uint32_t, 4, RS + ip->imm, F->fpr[ip->rt]); NEXT;
-op_SWXC1: CHECK_CU1(); STORE(uint32_t, 4, RS + RT, F->fpr[ip->rd]); NEXT;
+op_SWC1:
+	CHECK_CU1();
+	STORE(uint32_t, 4, RS + ip->imm, F->fpr[ip->rt]);
+	NEXT;
+op_SWXC1:
+	CHECK_CU1();
+	STORE(uint32_t, 4, RS + RT, F->fpr[ip->rd]);
+	NEXT;
 op_LDC1:
-op_LDXC1: {
+op_LDXC1 : {
 	CHECK_CU1();
 	uint32_t va = ip->op == NODE_OP_LDC1 ? RS + ip->imm : RS + RT;
 	unsigned fr = (ip->op == NODE_OP_LDC1 ? ip->rt : ip->rd) & ~1u;
@@ -864,7 +1008,7 @@ op_LDXC1: {
 	NEXT;
 }
 op_SDC1:
-op_SDXC1: {
+op_SDXC1 : {
 	CHECK_CU1();
 	uint32_t va = ip->op == NODE_OP_SDC1 ? RS + ip->imm : RS + RT;
 	unsigned fr = (ip->op == NODE_OP_SDC1 ? ip->rt : ip->rd) & ~1u;

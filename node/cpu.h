@@ -95,9 +95,9 @@ typedef struct node_xtlb {
 /* Why node_cpu_run returned. */
 enum {
 	NODE_RUN_BUDGET = 0, /* the slice's budget ran out */
-	NODE_RUN_EXIT,       /* something needs the run loop's attention */
-	NODE_RUN_WAIT,       /* the CPU executed `wait` and idles */
-	NODE_RUN_HALT,       /* the machine halted (power-off) */
+	NODE_RUN_EXIT,	     /* something needs the run loop's attention */
+	NODE_RUN_WAIT,	     /* the CPU executed `wait` and idles */
+	NODE_RUN_HALT,	     /* the machine halted (power-off) */
 };
 
 typedef struct node_cpu {
@@ -112,7 +112,7 @@ typedef struct node_cpu {
 	uint32_t epc, prid, ebase, config0, config1, config2, config3, config7;
 	uint32_t userlocal, lladdr, errorepc;
 	uint32_t llbit;
-	uint32_t hw_irq;           /* levels of IP2..IP6 as Cause bits 10..14 */
+	uint32_t hw_irq;	   /* levels of IP2..IP6 as Cause bits 10..14 */
 	uint64_t count_base_cycle; /* Count = count_at_base + (cycles - base)/2 */
 	uint32_t count_at_base;
 	uint64_t random_base_cycle;
@@ -122,7 +122,7 @@ typedef struct node_cpu {
 	int mode; /* NODE_MODE_* for the current Status */
 
 	uint64_t cycles; /* simulated cycles since reset */
-	uint64_t insns;  /* instructions retired */
+	uint64_t insns;	 /* instructions retired */
 	uint64_t exceptions;
 	uint64_t tlb_refills;
 

@@ -8,7 +8,10 @@
 #include "node/cpu.h"
 #include "node/fpu.h"
 
-static inline uint8_t dst(unsigned r) { return r ? (uint8_t)r : NODE_REG_SINK; }
+static inline uint8_t dst(unsigned r)
+{
+	return r ? (uint8_t)r : NODE_REG_SINK;
+}
 
 static void decode_special(uint32_t w, node_insn *d)
 {
@@ -19,7 +22,10 @@ static void decode_special(uint32_t w, node_insn *d)
 	d->sa = sa;
 	switch (w & 63) {
 	case 0: d->op = rd == 0 ? NODE_OP_NOP : NODE_OP_SLL; break;
-	case 1: d->op = (w >> 16) & 1 ? NODE_OP_MOVT : NODE_OP_MOVF; d->aux = (w >> 18) & 7; break;
+	case 1:
+		d->op = (w >> 16) & 1 ? NODE_OP_MOVT : NODE_OP_MOVF;
+		d->aux = (w >> 18) & 7;
+		break;
 	case 2: d->op = rs == 1 ? NODE_OP_ROTR : rs == 0 ? NODE_OP_SRL : NODE_OP_RI; break;
 	case 3: d->op = NODE_OP_SRA; break;
 	case 4: d->op = NODE_OP_SLLV; break;
@@ -63,10 +69,10 @@ static void decode_special(uint32_t w, node_insn *d)
 static void decode_regimm(uint32_t w, node_insn *d)
 {
 	static const uint16_t ops[32] = {
-		[0] = NODE_OP_BLTZ,    [1] = NODE_OP_BGEZ,    [2] = NODE_OP_BLTZL,
-		[3] = NODE_OP_BGEZL,   [8] = NODE_OP_TGEI,    [9] = NODE_OP_TGEIU,
-		[10] = NODE_OP_TLTI,   [11] = NODE_OP_TLTIU,  [12] = NODE_OP_TEQI,
-		[14] = NODE_OP_TNEI,   [16] = NODE_OP_BLTZAL, [17] = NODE_OP_BGEZAL,
+		[0] = NODE_OP_BLTZ,	[1] = NODE_OP_BGEZ,	[2] = NODE_OP_BLTZL,
+		[3] = NODE_OP_BGEZL,	[8] = NODE_OP_TGEI,	[9] = NODE_OP_TGEIU,
+		[10] = NODE_OP_TLTI,	[11] = NODE_OP_TLTIU,	[12] = NODE_OP_TEQI,
+		[14] = NODE_OP_TNEI,	[16] = NODE_OP_BLTZAL,	[17] = NODE_OP_BGEZAL,
 		[18] = NODE_OP_BLTZALL, [19] = NODE_OP_BGEZALL, [31] = NODE_OP_SYNCI,
 	};
 	unsigned rt = (w >> 16) & 31;
@@ -134,14 +140,24 @@ static void decode_cop1(uint32_t w, node_insn *d)
 	d->rt = rt;
 	d->rd = fs;
 	switch (rs) {
-	case 0: d->op = NODE_OP_MFC1; d->rt = dst(rt); return;
-	case 2: d->op = NODE_OP_CFC1; d->rt = dst(rt); return;
-	case 3: d->op = NODE_OP_MFHC1; d->rt = dst(rt); return;
+	case 0:
+		d->op = NODE_OP_MFC1;
+		d->rt = dst(rt);
+		return;
+	case 2:
+		d->op = NODE_OP_CFC1;
+		d->rt = dst(rt);
+		return;
+	case 3:
+		d->op = NODE_OP_MFHC1;
+		d->rt = dst(rt);
+		return;
 	case 4: d->op = NODE_OP_MTC1; return;
 	case 6: d->op = NODE_OP_CTC1; return;
 	case 7: d->op = NODE_OP_MTHC1; return;
 	case 8: {
-		static const uint16_t bc[4] = {NODE_OP_BC1F, NODE_OP_BC1T, NODE_OP_BC1FL, NODE_OP_BC1TL};
+		static const uint16_t bc[4] = {NODE_OP_BC1F, NODE_OP_BC1T, NODE_OP_BC1FL,
+					       NODE_OP_BC1TL};
 		d->op = bc[rt & 3];
 		d->aux = (rt >> 2) & 7; /* condition code */
 		d->imm = (uint32_t)(int32_t)(int16_t)w << 2;
@@ -161,9 +177,7 @@ static void decode_cop1(uint32_t w, node_insn *d)
 		}
 		decode_fpu_arith(w, d);
 		return;
-	case 20: /* W */
-		decode_fpu_arith(w, d);
-		return;
+	case 20: /* W */ decode_fpu_arith(w, d); return;
 	default: d->op = NODE_OP_RI; return;
 	}
 }
@@ -173,10 +187,22 @@ static void decode_cop1x(uint32_t w, node_insn *d)
 	d->rs = (w >> 21) & 31; /* base */
 	d->rt = (w >> 16) & 31; /* index */
 	switch (w & 63) {
-	case 0: d->op = NODE_OP_LWXC1; d->rd = (w >> 6) & 31; return;
-	case 1: d->op = NODE_OP_LDXC1; d->rd = (w >> 6) & 31; return;
-	case 8: d->op = NODE_OP_SWXC1; d->rd = (w >> 11) & 31; return;
-	case 9: d->op = NODE_OP_SDXC1; d->rd = (w >> 11) & 31; return;
+	case 0:
+		d->op = NODE_OP_LWXC1;
+		d->rd = (w >> 6) & 31;
+		return;
+	case 1:
+		d->op = NODE_OP_LDXC1;
+		d->rd = (w >> 6) & 31;
+		return;
+	case 8:
+		d->op = NODE_OP_SWXC1;
+		d->rd = (w >> 11) & 31;
+		return;
+	case 9:
+		d->op = NODE_OP_SDXC1;
+		d->rd = (w >> 11) & 31;
+		return;
 	case 15: d->op = NODE_OP_PREFX; return;
 	default: decode_fpu_arith(w, d); return;
 	}
@@ -235,7 +261,10 @@ static void decode_special3(uint32_t w, node_insn *d)
 		case 24: d->op = NODE_OP_SEH; return;
 		default: d->op = NODE_OP_RI; return;
 		}
-	case 59: d->op = NODE_OP_RDHWR; d->rd = rd; return;
+	case 59:
+		d->op = NODE_OP_RDHWR;
+		d->rd = rd;
+		return;
 	default: d->op = NODE_OP_RI; return;
 	}
 }
@@ -250,15 +279,30 @@ void node_decode_insn(uint32_t w, node_insn *d)
 	switch (opc) {
 	case 0: decode_special(w, d); return;
 	case 1: decode_regimm(w, d); return;
-	case 2: d->op = NODE_OP_J; d->imm = (w & 0x03ffffff) << 2; return;
-	case 3: d->op = NODE_OP_JAL; d->imm = (w & 0x03ffffff) << 2; return;
+	case 2:
+		d->op = NODE_OP_J;
+		d->imm = (w & 0x03ffffff) << 2;
+		return;
+	case 3:
+		d->op = NODE_OP_JAL;
+		d->imm = (w & 0x03ffffff) << 2;
+		return;
 	case 16: decode_cop0(w, d); return;
 	case 17: decode_cop1(w, d); return;
-	case 18: d->op = NODE_OP_CPU_UNUSABLE; d->aux = 2; return;
+	case 18:
+		d->op = NODE_OP_CPU_UNUSABLE;
+		d->aux = 2;
+		return;
 	case 19: decode_cop1x(w, d); return;
 	case 28: decode_special2(w, d); return;
 	case 31: decode_special3(w, d); return;
-	case 50: case 54: case 58: case 62: d->op = NODE_OP_CPU_UNUSABLE; d->aux = 2; return;
+	case 50:
+	case 54:
+	case 58:
+	case 62:
+		d->op = NODE_OP_CPU_UNUSABLE;
+		d->aux = 2;
+		return;
 	}
 	d->rs = rs;
 	d->rt = rt;
@@ -271,34 +315,131 @@ void node_decode_insn(uint32_t w, node_insn *d)
 	case 21: d->op = NODE_OP_BNEL; break;
 	case 22: d->op = NODE_OP_BLEZL; break;
 	case 23: d->op = NODE_OP_BGTZL; break;
-	case 8: d->op = NODE_OP_ADDI; d->imm = simm; d->rt = dst(rt); return;
-	case 9: d->op = NODE_OP_ADDIU; d->imm = simm; d->rt = dst(rt); return;
-	case 10: d->op = NODE_OP_SLTI; d->imm = simm; d->rt = dst(rt); return;
-	case 11: d->op = NODE_OP_SLTIU; d->imm = simm; d->rt = dst(rt); return;
-	case 12: d->op = NODE_OP_ANDI; d->imm = zimm; d->rt = dst(rt); return;
-	case 13: d->op = NODE_OP_ORI; d->imm = zimm; d->rt = dst(rt); return;
-	case 14: d->op = NODE_OP_XORI; d->imm = zimm; d->rt = dst(rt); return;
-	case 15: d->op = NODE_OP_LUI; d->imm = zimm << 16; d->rt = dst(rt); return;
-	case 32: d->op = NODE_OP_LB; d->imm = simm; d->rt = dst(rt); return;
-	case 33: d->op = NODE_OP_LH; d->imm = simm; d->rt = dst(rt); return;
-	case 34: d->op = NODE_OP_LWL; d->imm = simm; d->rt = dst(rt); return;
-	case 35: d->op = NODE_OP_LW; d->imm = simm; d->rt = dst(rt); return;
-	case 36: d->op = NODE_OP_LBU; d->imm = simm; d->rt = dst(rt); return;
-	case 37: d->op = NODE_OP_LHU; d->imm = simm; d->rt = dst(rt); return;
-	case 38: d->op = NODE_OP_LWR; d->imm = simm; d->rt = dst(rt); return;
-	case 40: d->op = NODE_OP_SB; d->imm = simm; return;
-	case 41: d->op = NODE_OP_SH; d->imm = simm; return;
-	case 42: d->op = NODE_OP_SWL; d->imm = simm; return;
-	case 43: d->op = NODE_OP_SW; d->imm = simm; return;
-	case 46: d->op = NODE_OP_SWR; d->imm = simm; return;
-	case 47: d->op = NODE_OP_CACHE; d->imm = simm; return;
-	case 48: d->op = NODE_OP_LL; d->imm = simm; d->rt = dst(rt); return;
-	case 49: d->op = NODE_OP_LWC1; d->imm = simm; return;
+	case 8:
+		d->op = NODE_OP_ADDI;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 9:
+		d->op = NODE_OP_ADDIU;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 10:
+		d->op = NODE_OP_SLTI;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 11:
+		d->op = NODE_OP_SLTIU;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 12:
+		d->op = NODE_OP_ANDI;
+		d->imm = zimm;
+		d->rt = dst(rt);
+		return;
+	case 13:
+		d->op = NODE_OP_ORI;
+		d->imm = zimm;
+		d->rt = dst(rt);
+		return;
+	case 14:
+		d->op = NODE_OP_XORI;
+		d->imm = zimm;
+		d->rt = dst(rt);
+		return;
+	case 15:
+		d->op = NODE_OP_LUI;
+		d->imm = zimm << 16;
+		d->rt = dst(rt);
+		return;
+	case 32:
+		d->op = NODE_OP_LB;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 33:
+		d->op = NODE_OP_LH;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 34:
+		d->op = NODE_OP_LWL;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 35:
+		d->op = NODE_OP_LW;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 36:
+		d->op = NODE_OP_LBU;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 37:
+		d->op = NODE_OP_LHU;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 38:
+		d->op = NODE_OP_LWR;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 40:
+		d->op = NODE_OP_SB;
+		d->imm = simm;
+		return;
+	case 41:
+		d->op = NODE_OP_SH;
+		d->imm = simm;
+		return;
+	case 42:
+		d->op = NODE_OP_SWL;
+		d->imm = simm;
+		return;
+	case 43:
+		d->op = NODE_OP_SW;
+		d->imm = simm;
+		return;
+	case 46:
+		d->op = NODE_OP_SWR;
+		d->imm = simm;
+		return;
+	case 47:
+		d->op = NODE_OP_CACHE;
+		d->imm = simm;
+		return;
+	case 48:
+		d->op = NODE_OP_LL;
+		d->imm = simm;
+		d->rt = dst(rt);
+		return;
+	case 49:
+		d->op = NODE_OP_LWC1;
+		d->imm = simm;
+		return;
 	case 51: d->op = NODE_OP_PREF; return;
-	case 53: d->op = NODE_OP_LDC1; d->imm = simm; return;
-	case 56: d->op = NODE_OP_SC; d->imm = simm; return; /* rt written in handler */
-	case 57: d->op = NODE_OP_SWC1; d->imm = simm; return;
-	case 61: d->op = NODE_OP_SDC1; d->imm = simm; return;
+	case 53:
+		d->op = NODE_OP_LDC1;
+		d->imm = simm;
+		return;
+	case 56:
+		d->op = NODE_OP_SC;
+		d->imm = simm;
+		return; /* rt written in handler */
+	case 57:
+		d->op = NODE_OP_SWC1;
+		d->imm = simm;
+		return;
+	case 61:
+		d->op = NODE_OP_SDC1;
+		d->imm = simm;
+		return;
 	default: d->op = NODE_OP_RI; return;
 	}
 	/* branches */

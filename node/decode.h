@@ -15,6 +15,7 @@
 #include "node/mem.h"
 
 /* Every operation the interpreter knows (node/cpu.c has one handler each). */
+/* clang-format off */
 #define NODE_OPS(X)                                                                        \
 	X(DECODE) X(PAGE_END) X(RI) X(CPU_UNUSABLE) X(NOP)                                  \
 	X(SLL) X(SRL) X(SRA) X(SLLV) X(SRLV) X(SRAV) X(ROTR) X(ROTRV)                       \
@@ -34,12 +35,13 @@
 	X(EXT) X(INS) X(WSBH) X(SEB) X(SEH) X(RDHWR)                                        \
 	X(LB) X(LH) X(LWL) X(LW) X(LBU) X(LHU) X(LWR) X(SB) X(SH) X(SWL) X(SW) X(SWR)        \
 	X(CACHE) X(LL) X(SC) X(LWC1) X(LDC1) X(SWC1) X(SDC1) X(PREF)
+/* clang-format on */
 
 enum node_op {
 #define NODE_OP_ENUM(n) NODE_OP_##n,
 	NODE_OPS(NODE_OP_ENUM)
 #undef NODE_OP_ENUM
-	NODE_OP_COUNT
+		NODE_OP_COUNT
 };
 
 /* A decoded instruction. Register fields name the operands the handler

@@ -88,20 +88,24 @@ int node_elf_load(node_mem *mem, const char *path, node_elf_info *info, char *er
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
 		if (ph.p_filesz > ph.p_memsz) {
-			fail(err, errlen, path, "segment %u: file size 0x%x exceeds memory size 0x%x", i,
-			     ph.p_filesz, ph.p_memsz);
+			fail(err, errlen, path,
+			     "segment %u: file size 0x%x exceeds memory size 0x%x", i, ph.p_filesz,
+			     ph.p_memsz);
 			goto out;
 		}
 		if (ph.p_offset > (uint32_t)size || ph.p_filesz > (uint32_t)size - ph.p_offset) {
-			fail(err, errlen, path, "segment %u: data [0x%x, +0x%x) lies outside the file", i,
-			     ph.p_offset, ph.p_filesz);
+			fail(err, errlen, path,
+			     "segment %u: data [0x%x, +0x%x) lies outside the file", i, ph.p_offset,
+			     ph.p_filesz);
 			goto out;
 		}
 		uint32_t pa = to_physical(ph.p_vaddr);
 		if (!node_mem_is_ram(mem, pa, ph.p_memsz)) {
 			fail(err, errlen, path,
-			     "segment %u: address 0x%08x size 0x%x (physical 0x%08x) is outside RAM "
-			     "[0, 0x%08x); link at KSEG0 (0x80000000 + physical) inside RAM, or give "
+			     "segment %u: address 0x%08x size 0x%x (physical 0x%08x) is outside "
+			     "RAM "
+			     "[0, 0x%08x); link at KSEG0 (0x80000000 + physical) inside RAM, or "
+			     "give "
 			     "the machine more memory",
 			     i, ph.p_vaddr, ph.p_memsz, pa, mem->ram_size);
 			goto out;

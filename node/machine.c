@@ -96,7 +96,8 @@ int node_machine_run(node_machine *m)
 			/* nothing runs: jump to the earliest timer deadline */
 			uint64_t t = UINT64_MAX;
 			for (int i = 0; i < m->ncpus; i++)
-				if ((m->cpus[i].status & NODE_CAUSE_IP7) && m->cpus[i].timer_deadline < t)
+				if ((m->cpus[i].status & NODE_CAUSE_IP7) &&
+				    m->cpus[i].timer_deadline < t)
 					t = m->cpus[i].timer_deadline;
 			if (t == UINT64_MAX) {
 				if (!m->poll)

@@ -23,17 +23,17 @@
 
 typedef struct node_machine_config {
 	uint32_t ram_bytes; /* default 64 MiB */
-	int ncpus;          /* default 1 */
+	int ncpus;	    /* default 1 */
 	uint64_t max_insns; /* stop after this many instructions (0: never) */
-	FILE *console;      /* UART output (stdout) */
-	int slice;          /* instructions per CPU slice (default 10000) */
+	FILE *console;	    /* UART output (stdout) */
+	int slice;	    /* instructions per CPU slice (default 10000) */
 } node_machine_config;
 
 /* Why node_machine_run stopped. */
 enum {
 	NODE_STOP_POWEROFF, /* the guest wrote the power-off register */
 	NODE_STOP_LIMIT,    /* max_insns reached */
-	NODE_STOP_IDLE,     /* every CPU waits with nothing that could wake it */
+	NODE_STOP_IDLE,	    /* every CPU waits with nothing that could wake it */
 };
 
 typedef struct node_machine {

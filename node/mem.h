@@ -42,7 +42,7 @@ typedef struct node_region {
 #define NODE_MEM_MAX_CPUS 16
 
 typedef struct node_mem {
-	uint8_t *ram;      /* host copy of RAM, physical [0, ram_size) */
+	uint8_t *ram;	   /* host copy of RAM, physical [0, ram_size) */
 	uint32_t ram_size; /* bytes, a multiple of NODE_PAGE_SIZE */
 	node_region regions[NODE_MEM_MAX_REGIONS];
 	int nregions;

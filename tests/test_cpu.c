@@ -76,7 +76,8 @@ static void test_delay_slot_taken(void **state)
 {
 	fixture *f = *state;
 	const uint32_t prog[] = {
-		ADDIU(T0, ZERO, 1), BEQ(ZERO, ZERO, 2), ADDIU(T1, ZERO, 2), /* delay slot */
+		ADDIU(T0, ZERO, 1), BEQ(ZERO, ZERO, 2),
+		ADDIU(T1, ZERO, 2), /* delay slot */
 		ADDIU(T2, ZERO, 3), /* skipped */
 		ADDIU(T3, ZERO, 4), WAIT,
 	};
@@ -94,7 +95,8 @@ static void test_branch_likely_nullifies(void **state)
 {
 	fixture *f = *state;
 	const uint32_t prog[] = {
-		ADDIU(T0, ZERO, 1), BEQL(T0, ZERO, 2), ADDIU(T1, ZERO, 2), /* nullified */
+		ADDIU(T0, ZERO, 1), BEQL(T0, ZERO, 2),
+		ADDIU(T1, ZERO, 2), /* nullified */
 		ADDIU(T2, ZERO, 3), WAIT,
 	};
 	put(f, 0x80001000u, prog, 5);
@@ -142,8 +144,13 @@ static void test_self_modifying_code(void **state)
 	assert_int_equal(f->cpu.r[V0], 1);
 
 	uint32_t insn2 = ADDIU(V0, ZERO, 2);
-	const uint32_t b[] = {LUI(T0, 0x8000), ORI(T0, T0, 0x2000), LUI(T1, insn2 >> 16),
-			      ORI(T1, T1, insn2 & 0xffff), SW(T1, 0, T0), J(0x80002000u), NOP};
+	const uint32_t b[] = {LUI(T0, 0x8000),
+			      ORI(T0, T0, 0x2000),
+			      LUI(T1, insn2 >> 16),
+			      ORI(T1, T1, insn2 & 0xffff),
+			      SW(T1, 0, T0),
+			      J(0x80002000u),
+			      NOP};
 	put(f, 0x80003000u, b, 7);
 	assert_int_equal(run_from(f, 0x80003000u), NODE_RUN_WAIT);
 	assert_int_equal(f->cpu.r[V0], 2);
@@ -188,8 +195,8 @@ static void test_timer_deadline(void **state)
 {
 	fixture *f = *state;
 	node_cpu *c = &f->cpu;
-	node_cp0_write(c, 9, 0, 1000);    /* Count */
-	node_cp0_write(c, 11, 0, 1100);   /* Compare: 100 ticks = 200 cycles away */
+	node_cp0_write(c, 9, 0, 1000);	/* Count */
+	node_cp0_write(c, 11, 0, 1100); /* Compare: 100 ticks = 200 cycles away */
 	assert_int_equal(node_cpu_cycles_to_timer(c), 200);
 	c->cycles += 199;
 	node_cpu_timer_tick(c);

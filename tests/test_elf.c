@@ -53,25 +53,68 @@ typedef struct elf_case {
 } elf_case;
 
 static void m_none(image *im, size_t *len) {}
-static void m_truncated(image *im, size_t *len) { *len = 20; }
-static void m_magic(image *im, size_t *len) { im->eh.e_ident[1] = 'X'; }
-static void m_class64(image *im, size_t *len) { im->eh.e_ident[EI_CLASS] = ELFCLASS64; }
-static void m_bigendian(image *im, size_t *len) { im->eh.e_ident[EI_DATA] = ELFDATA2MSB; }
-static void m_x86(image *im, size_t *len) { im->eh.e_machine = EM_386; }
-static void m_dyn(image *im, size_t *len) { im->eh.e_type = ET_DYN; }
-static void m_phoff(image *im, size_t *len) { im->eh.e_phoff = 0x7fffff00u; }
-static void m_phnum(image *im, size_t *len) { im->eh.e_phnum = 0xffff; }
-static void m_phentsize(image *im, size_t *len) { im->eh.e_phentsize = 7; }
-static void m_seg_outside_file(image *im, size_t *len) { im->ph.p_offset = 0xfffffff0u; }
-static void m_filesz(image *im, size_t *len) { im->ph.p_filesz = 0x1000; im->ph.p_memsz = 0x2000; }
-static void m_filesz_gt_memsz(image *im, size_t *len) { im->ph.p_memsz = 4; }
-static void m_outside_ram(image *im, size_t *len) { im->ph.p_vaddr = 0x9f000000u; }
+static void m_truncated(image *im, size_t *len)
+{
+	*len = 20;
+}
+static void m_magic(image *im, size_t *len)
+{
+	im->eh.e_ident[1] = 'X';
+}
+static void m_class64(image *im, size_t *len)
+{
+	im->eh.e_ident[EI_CLASS] = ELFCLASS64;
+}
+static void m_bigendian(image *im, size_t *len)
+{
+	im->eh.e_ident[EI_DATA] = ELFDATA2MSB;
+}
+static void m_x86(image *im, size_t *len)
+{
+	im->eh.e_machine = EM_386;
+}
+static void m_dyn(image *im, size_t *len)
+{
+	im->eh.e_type = ET_DYN;
+}
+static void m_phoff(image *im, size_t *len)
+{
+	im->eh.e_phoff = 0x7fffff00u;
+}
+static void m_phnum(image *im, size_t *len)
+{
+	im->eh.e_phnum = 0xffff;
+}
+static void m_phentsize(image *im, size_t *len)
+{
+	im->eh.e_phentsize = 7;
+}
+static void m_seg_outside_file(image *im, size_t *len)
+{
+	im->ph.p_offset = 0xfffffff0u;
+}
+static void m_filesz(image *im, size_t *len)
+{
+	im->ph.p_filesz = 0x1000;
+	im->ph.p_memsz = 0x2000;
+}
+static void m_filesz_gt_memsz(image *im, size_t *len)
+{
+	im->ph.p_memsz = 4;
+}
+static void m_outside_ram(image *im, size_t *len)
+{
+	im->ph.p_vaddr = 0x9f000000u;
+}
 static void m_wraps(image *im, size_t *len)
 {
 	im->ph.p_vaddr = 0x80100000u;
 	im->ph.p_memsz = 0xfffffff0u;
 }
-static void m_no_load(image *im, size_t *len) { im->ph.p_type = PT_NOTE; }
+static void m_no_load(image *im, size_t *len)
+{
+	im->ph.p_type = PT_NOTE;
+}
 
 static const elf_case cases[] = {
 	{"valid", m_none, NULL},

@@ -37,7 +37,9 @@ static void quick_sort(int32_t *v, int n)
 
 		/* pivot: the median of the first, middle and last elements */
 		if (lo > mid) {
-			t = lo; lo = mid; mid = t;
+			t = lo;
+			lo = mid;
+			mid = t;
 		}
 		if (mid > hi)
 			mid = hi > lo ? hi : lo;

@@ -19,21 +19,21 @@ const char bench_name[] = "vm";
 
 enum {
 	OP_HALT,
-	OP_LI,   /* ra = next word */
-	OP_MOV,  /* ra = rb */
-	OP_ADD,  /* ra = rb + rc */
+	OP_LI,	/* ra = next word */
+	OP_MOV, /* ra = rb */
+	OP_ADD, /* ra = rb + rc */
 	OP_SUB,
 	OP_MUL,
 	OP_AND,
 	OP_XOR,
-	OP_SHR,  /* ra = rb >> (rc & 31) */
+	OP_SHR,	 /* ra = rb >> (rc & 31) */
 	OP_ADDI, /* ra = rb + (int8_t)c */
-	OP_LD,   /* ra = mem[rb] */
-	OP_ST,   /* mem[rb] = ra */
-	OP_JMP,  /* pc = next word */
-	OP_JZ,   /* if ra == 0: pc = next word */
-	OP_JEQ,  /* if ra == rb: pc = next word */
-	OP_JLT,  /* if ra < rb (unsigned): pc = next word */
+	OP_LD,	 /* ra = mem[rb] */
+	OP_ST,	 /* mem[rb] = ra */
+	OP_JMP,	 /* pc = next word */
+	OP_JZ,	 /* if ra == 0: pc = next word */
+	OP_JEQ,	 /* if ra == rb: pc = next word */
+	OP_JLT,	 /* if ra < rb (unsigned): pc = next word */
 	OP_CALL, /* push pc after the target word; pc = next word */
 	OP_RET,
 };
@@ -65,8 +65,8 @@ static unsigned emit_imm(unsigned op, unsigned a, unsigned b, uint32_t imm)
 
 static void assemble(void)
 {
-	unsigned clear, outer, inner, next_i, done, cnt, loop_n, call, c_loop, c_even,
-		c_done, collatz;
+	unsigned clear, outer, inner, next_i, done, cnt, loop_n, call, c_loop, c_even, c_done,
+		collatz;
 
 	prog_len = 0;
 	/* r0 = 0 and r3 = 1 throughout; r2 = sieve size */
@@ -74,18 +74,18 @@ static void assemble(void)
 	emit_imm(OP_LI, 3, 0, 1);
 	emit_imm(OP_LI, 2, 0, VM_SIEVE);
 	emit_imm(OP_LI, 1, 0, 0);
-	clear = HERE();				/* mem[0..S) = 1 */
+	clear = HERE(); /* mem[0..S) = 1 */
 	emit(OP_ST, 3, 1, 0);
 	emit(OP_ADDI, 1, 1, 1);
 	emit_imm(OP_JLT, 1, 2, clear);
 	emit_imm(OP_LI, 1, 0, 2);
-	outer = HERE();				/* for i = 2; i * i < S; i++ */
+	outer = HERE(); /* for i = 2; i * i < S; i++ */
 	emit(OP_MUL, 4, 1, 1);
 	emit_imm(OP_JLT, 4, 2, HERE() + 4);
 	done = emit_imm(OP_JMP, 0, 0, 0);
 	emit(OP_LD, 5, 1, 0);
 	next_i = emit_imm(OP_JZ, 5, 0, 0);
-	inner = HERE();				/* for j = i * i; j < S; j += i */
+	inner = HERE(); /* for j = i * i; j < S; j += i */
 	emit(OP_ST, 0, 4, 0);
 	emit(OP_ADD, 4, 4, 1);
 	emit_imm(OP_JLT, 4, 2, inner);
@@ -93,7 +93,7 @@ static void assemble(void)
 	emit(OP_ADDI, 1, 1, 1);
 	emit_imm(OP_JMP, 0, 0, outer);
 	PATCH(done);
-	emit_imm(OP_LI, 1, 0, 2);		/* r6 = number of primes < S */
+	emit_imm(OP_LI, 1, 0, 2); /* r6 = number of primes < S */
 	emit_imm(OP_LI, 6, 0, 0);
 	cnt = HERE();
 	emit(OP_LD, 5, 1, 0);
@@ -126,12 +126,12 @@ static void assemble(void)
 	c_done = emit_imm(OP_JEQ, 9, 3, 0);
 	emit(OP_AND, 13, 9, 3);
 	c_even = emit_imm(OP_JZ, 13, 0, 0);
-	emit(OP_MUL, 9, 9, 8);			/* odd: 3x + 1 */
+	emit(OP_MUL, 9, 9, 8); /* odd: 3x + 1 */
 	emit(OP_ADDI, 9, 9, 1);
 	emit(OP_ADDI, 10, 10, 1);
 	emit_imm(OP_JMP, 0, 0, c_loop);
 	PATCH(c_even);
-	emit(OP_SHR, 9, 9, 3);			/* even: x / 2 */
+	emit(OP_SHR, 9, 9, 3); /* even: x / 2 */
 	emit(OP_ADDI, 10, 10, 1);
 	emit_imm(OP_JMP, 0, 0, c_loop);
 	PATCH(c_done);
@@ -155,53 +155,22 @@ static int run(uint32_t r[16])
 		b = insn >> 16 & 15;
 		c = insn >> 24;
 		switch (insn & 0xff) {
-		case OP_HALT:
-			return 0;
-		case OP_LI:
-			r[a] = prog[pc++];
-			break;
-		case OP_MOV:
-			r[a] = r[b];
-			break;
-		case OP_ADD:
-			r[a] = r[b] + r[c & 15];
-			break;
-		case OP_SUB:
-			r[a] = r[b] - r[c & 15];
-			break;
-		case OP_MUL:
-			r[a] = r[b] * r[c & 15];
-			break;
-		case OP_AND:
-			r[a] = r[b] & r[c & 15];
-			break;
-		case OP_XOR:
-			r[a] = r[b] ^ r[c & 15];
-			break;
-		case OP_SHR:
-			r[a] = r[b] >> (r[c & 15] & 31);
-			break;
-		case OP_ADDI:
-			r[a] = r[b] + (uint32_t)(int32_t)(int8_t)c;
-			break;
-		case OP_LD:
-			r[a] = mem[r[b] & (VM_SIEVE - 1)];
-			break;
-		case OP_ST:
-			mem[r[b] & (VM_SIEVE - 1)] = r[a];
-			break;
-		case OP_JMP:
-			pc = prog[pc];
-			break;
-		case OP_JZ:
-			pc = r[a] == 0 ? prog[pc] : pc + 1;
-			break;
-		case OP_JEQ:
-			pc = r[a] == r[b] ? prog[pc] : pc + 1;
-			break;
-		case OP_JLT:
-			pc = r[a] < r[b] ? prog[pc] : pc + 1;
-			break;
+		case OP_HALT: return 0;
+		case OP_LI: r[a] = prog[pc++]; break;
+		case OP_MOV: r[a] = r[b]; break;
+		case OP_ADD: r[a] = r[b] + r[c & 15]; break;
+		case OP_SUB: r[a] = r[b] - r[c & 15]; break;
+		case OP_MUL: r[a] = r[b] * r[c & 15]; break;
+		case OP_AND: r[a] = r[b] & r[c & 15]; break;
+		case OP_XOR: r[a] = r[b] ^ r[c & 15]; break;
+		case OP_SHR: r[a] = r[b] >> (r[c & 15] & 31); break;
+		case OP_ADDI: r[a] = r[b] + (uint32_t)(int32_t)(int8_t)c; break;
+		case OP_LD: r[a] = mem[r[b] & (VM_SIEVE - 1)]; break;
+		case OP_ST: mem[r[b] & (VM_SIEVE - 1)] = r[a]; break;
+		case OP_JMP: pc = prog[pc]; break;
+		case OP_JZ: pc = r[a] == 0 ? prog[pc] : pc + 1; break;
+		case OP_JEQ: pc = r[a] == r[b] ? prog[pc] : pc + 1; break;
+		case OP_JLT: pc = r[a] < r[b] ? prog[pc] : pc + 1; break;
 		case OP_CALL:
 			if (sp == STACK_MAX)
 				return -1;
@@ -213,8 +182,7 @@ static int run(uint32_t r[16])
 				return -1;
 			pc = stack[--sp];
 			break;
-		default:
-			return -1;
+		default: return -1;
 		}
 	}
 }

@@ -27,9 +27,7 @@ void rt_putc(int c)
 	UART[UART_THR] = (uint8_t)c;
 }
 
-void rt_flush(void)
-{
-}
+void rt_flush(void) {}
 
 void rt_exit(int status)
 {

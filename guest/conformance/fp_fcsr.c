@@ -159,13 +159,13 @@ int main(void)
 		uint32_t v = 0;
 		wr31(0xa580107e);
 		switch (i) {
-#define R(n) \
-	case n: __asm__ volatile("cfc1 %0, $" #n : "=r"(v)); break;
-			R(1)
-			R(2) R(3) R(4) R(5) R(6) R(7) R(8) R(9) R(10) R(11) R(12) R(13) R(14) R(15)
-				R(16) R(17) R(18) R(19) R(20) R(21) R(22) R(23) R(24) R(25) R(26)
-					R(27) R(28) R(29) R(30) R(31)
+/* clang-format off */
+#define R(n) case n: __asm__ volatile("cfc1 %0, $" #n : "=r"(v)); break;
+		R(1) R(2) R(3) R(4) R(5) R(6) R(7) R(8) R(9) R(10) R(11) R(12) R(13) R(14) R(15)
+		R(16) R(17) R(18) R(19) R(20) R(21) R(22) R(23) R(24) R(25) R(26) R(27) R(28)
+		R(29) R(30) R(31)
 #undef R
+			/* clang-format on */
 		}
 		rt_printf("cfc1 $%u = %08x\n", i, v);
 	}

@@ -12,20 +12,19 @@
 #include "rt.h"
 
 static const uint32_t vals[] = {
-	0x00000000, 0x00000001, 0xffffffff, 0x7fffffff, 0x80000000,
-	0x80000001, 0x7ffffffe, 0x12345678, 0xedcba987, 0x0000ffff,
-	0xffff0000, 0x00008000, 0x00007fff, 0x000000ff, 0x00000080,
-	0x55aa33cc, 0x0000001f, 0x00000020, 0xfffffffe,
+	0x00000000, 0x00000001, 0xffffffff, 0x7fffffff, 0x80000000, 0x80000001, 0x7ffffffe,
+	0x12345678, 0xedcba987, 0x0000ffff, 0xffff0000, 0x00008000, 0x00007fff, 0x000000ff,
+	0x00000080, 0x55aa33cc, 0x0000001f, 0x00000020, 0xfffffffe,
 };
 #define NV (sizeof vals / sizeof vals[0])
 
 /* Register-register-register instructions: rd = op(rs, rt). */
-#define RRR(op)                                                              \
-	static uint32_t f_##op(uint32_t a, uint32_t b)                       \
-	{                                                                    \
-		uint32_t r;                                                  \
+#define RRR(op)                                                                 \
+	static uint32_t f_##op(uint32_t a, uint32_t b)                          \
+	{                                                                       \
+		uint32_t r;                                                     \
 		__asm__ volatile(#op " %0, %1, %2" : "=r"(r) : "r"(a), "r"(b)); \
-		return r;                                                    \
+		return r;                                                       \
 	}
 RRR(addu)
 RRR(subu)
@@ -39,12 +38,12 @@ RRR(add)
 RRR(sub)
 
 /* Variable shifts: the assembler syntax is "op rd, rt, rs" (rs = amount). */
-#define SHV(op)                                                              \
-	static uint32_t f_##op(uint32_t v, uint32_t s)                       \
-	{                                                                    \
-		uint32_t r;                                                  \
+#define SHV(op)                                                                 \
+	static uint32_t f_##op(uint32_t v, uint32_t s)                          \
+	{                                                                       \
+		uint32_t r;                                                     \
 		__asm__ volatile(#op " %0, %1, %2" : "=r"(r) : "r"(v), "r"(s)); \
-		return r;                                                    \
+		return r;                                                       \
 	}
 SHV(sllv)
 SHV(srlv)
@@ -93,12 +92,12 @@ static void table_trapping(const char *name, binop f, int is_sub)
 }
 
 /* One-operand instructions "op rd, rt". */
-#define UN(op)                                                               \
-	static uint32_t f_##op(uint32_t a)                                   \
-	{                                                                    \
-		uint32_t r;                                                  \
-		__asm__ volatile(#op " %0, %1" : "=r"(r) : "r"(a));          \
-		return r;                                                    \
+#define UN(op)                                                      \
+	static uint32_t f_##op(uint32_t a)                          \
+	{                                                           \
+		uint32_t r;                                         \
+		__asm__ volatile(#op " %0, %1" : "=r"(r) : "r"(a)); \
+		return r;                                           \
 	}
 UN(clz)
 UN(clo)
@@ -115,14 +114,20 @@ static void unary(const char *name, uint32_t (*f)(uint32_t))
 }
 
 /* Immediate forms: the immediate must be a constant, so each is expanded. */
-#define RI(op, imm)                                                          \
-	({                                                                   \
-		uint32_t _r;                                                 \
-		__asm__ volatile(#op " %0, %1, " #imm : "=r"(_r) : "r"(a));  \
-		_r;                                                          \
+#define RI(op, imm)                                                         \
+	({                                                                  \
+		uint32_t _r;                                                \
+		__asm__ volatile(#op " %0, %1, " #imm : "=r"(_r) : "r"(a)); \
+		_r;                                                         \
 	})
-#define SIMM(X, op) X(op, 0) X(op, 1) X(op, -1) X(op, 0x7fff) X(op, -0x8000) X(op, 0x1234) X(op, -2) X(op, 0x80)
-#define UIMM(X, op) X(op, 0) X(op, 1) X(op, 0xffff) X(op, 0x8000) X(op, 0x7fff) X(op, 0x1234) X(op, 0xff00) X(op, 0x00ff)
+#define SIMM(X, op) \
+	X(op, 0) X(op, 1) X(op, -1) X(op, 0x7fff) X(op, -0x8000) X(op, 0x1234) X(op, -2) X(op, 0x80)
+/* clang-format off */
+#define UIMM(X, op)                                                                    \
+	X(op, 0)                                                                       \
+	X(op, 1) X(op, 0xffff) X(op, 0x8000) X(op, 0x7fff) X(op, 0x1234) X(op, 0xff00) \
+		X(op, 0x00ff)
+/* clang-format on */
 #define SHAMT(X, op) X(op, 0) X(op, 1) X(op, 4) X(op, 8) X(op, 15) X(op, 16) X(op, 17) X(op, 31)
 #define PRINT_RI(op, imm) rt_printf(" %08x", RI(op, imm));
 
@@ -171,19 +176,20 @@ static void lui_ops(void)
 
 /* ext rt, rs, pos, size and ins rt, rs, pos, size for a set of fields with
  * pos + size <= 32. */
-#define EXT(pos, size)                                                       \
-	({                                                                   \
-		uint32_t _r;                                                 \
+#define EXT(pos, size)                                                                \
+	({                                                                            \
+		uint32_t _r;                                                          \
 		__asm__ volatile("ext %0, %1, " #pos ", " #size : "=r"(_r) : "r"(a)); \
-		_r;                                                          \
+		_r;                                                                   \
 	})
-#define INS(pos, size)                                                       \
-	({                                                                   \
-		uint32_t _r = b;                                             \
+#define INS(pos, size)                                                                \
+	({                                                                            \
+		uint32_t _r = b;                                                      \
 		__asm__ volatile("ins %0, %1, " #pos ", " #size : "+r"(_r) : "r"(a)); \
-		_r;                                                          \
+		_r;                                                                   \
 	})
-#define FIELDS(X) X(0, 1) X(0, 32) X(4, 8) X(31, 1) X(16, 16) X(3, 29) X(0, 16) X(7, 13) X(1, 31) X(30, 2)
+#define FIELDS(X) \
+	X(0, 1) X(0, 32) X(4, 8) X(31, 1) X(16, 16) X(3, 29) X(0, 16) X(7, 13) X(1, 31) X(30, 2)
 #define PRINT_EXT(p, s) rt_printf(" %08x", EXT(p, s));
 #define PRINT_INS(p, s) rt_printf(" %08x", INS(p, s));
 

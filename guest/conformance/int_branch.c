@@ -17,39 +17,37 @@
 static const uint32_t vals[] = {0, 1, 0xffffffff, 0x7fffffff, 0x80000000, 2};
 #define NV (sizeof vals / sizeof vals[0])
 
-#define BR2(op)                                                              \
-	static uint32_t f_##op(uint32_t a, uint32_t b)                       \
-	{                                                                    \
-		uint32_t r;                                                  \
-		__asm__ volatile(".set push\n\t.set noreorder\n\t"           \
-				 "move %0, $0\n\t"                           \
-				 #op " %1, %2, 1f\n\t"                       \
-				 "ori %0, %0, 1\n\t"                         \
-				 "ori %0, %0, 2\n"                           \
-				 "1:\n\t.set pop"                            \
-				 : "=&r"(r)                                  \
-				 : "r"(a), "r"(b));                          \
-		return r;                                                    \
+#define BR2(op)                                                          \
+	static uint32_t f_##op(uint32_t a, uint32_t b)                   \
+	{                                                                \
+		uint32_t r;                                              \
+		__asm__ volatile(".set push\n\t.set noreorder\n\t"       \
+				 "move %0, $0\n\t" #op " %1, %2, 1f\n\t" \
+				 "ori %0, %0, 1\n\t"                     \
+				 "ori %0, %0, 2\n"                       \
+				 "1:\n\t.set pop"                        \
+				 : "=&r"(r)                              \
+				 : "r"(a), "r"(b));                      \
+		return r;                                                \
 	}
 BR2(beq)
 BR2(bne)
 BR2(beql)
 BR2(bnel)
 
-#define BR1(op)                                                              \
-	static uint32_t f_##op(uint32_t a, uint32_t unused)                  \
-	{                                                                    \
-		uint32_t r;                                                  \
-		(void)unused;                                                \
-		__asm__ volatile(".set push\n\t.set noreorder\n\t"           \
-				 "move %0, $0\n\t"                           \
-				 #op " %1, 1f\n\t"                           \
-				 "ori %0, %0, 1\n\t"                         \
-				 "ori %0, %0, 2\n"                           \
-				 "1:\n\t.set pop"                            \
-				 : "=&r"(r)                                  \
-				 : "r"(a));                                  \
-		return r;                                                    \
+#define BR1(op)                                                      \
+	static uint32_t f_##op(uint32_t a, uint32_t unused)          \
+	{                                                            \
+		uint32_t r;                                          \
+		(void)unused;                                        \
+		__asm__ volatile(".set push\n\t.set noreorder\n\t"   \
+				 "move %0, $0\n\t" #op " %1, 1f\n\t" \
+				 "ori %0, %0, 1\n\t"                 \
+				 "ori %0, %0, 2\n"                   \
+				 "1:\n\t.set pop"                    \
+				 : "=&r"(r)                          \
+				 : "r"(a));                          \
+		return r;                                            \
 	}
 BR1(blez)
 BR1(bgtz)
@@ -61,22 +59,22 @@ BR1(bltzl)
 BR1(bgezl)
 
 /* Linking branches: returns the code, *link = $31 - branch address. */
-#define BRAL(op)                                                             \
-	static uint32_t f_##op(uint32_t a, uint32_t *link)                   \
-	{                                                                    \
-		uint32_t r, l;                                               \
-		__asm__ volatile(".set push\n\t.set noreorder\n\t"           \
-				 "move %0, $0\n"                             \
-				 "2:\t" #op " %2, 1f\n\t"                    \
-				 "ori %0, %0, 1\n\t"                         \
-				 "ori %0, %0, 2\n"                           \
-				 "1:\tla %1, 2b\n\t"                         \
-				 "subu %1, $31, %1\n\t.set pop"              \
-				 : "=&r"(r), "=&r"(l)                        \
-				 : "r"(a)                                    \
-				 : "$31");                                   \
-		*link = l;                                                   \
-		return r;                                                    \
+#define BRAL(op)                                                   \
+	static uint32_t f_##op(uint32_t a, uint32_t *link)         \
+	{                                                          \
+		uint32_t r, l;                                     \
+		__asm__ volatile(".set push\n\t.set noreorder\n\t" \
+				 "move %0, $0\n"                   \
+				 "2:\t" #op " %2, 1f\n\t"          \
+				 "ori %0, %0, 1\n\t"               \
+				 "ori %0, %0, 2\n"                 \
+				 "1:\tla %1, 2b\n\t"               \
+				 "subu %1, $31, %1\n\t.set pop"    \
+				 : "=&r"(r), "=&r"(l)              \
+				 : "r"(a)                          \
+				 : "$31");                         \
+		*link = l;                                         \
+		return r;                                          \
 	}
 BRAL(bltzal)
 BRAL(bgezal)
@@ -99,8 +97,10 @@ static void branches(void)
 		const char *name;
 		uint32_t (*f)(uint32_t, uint32_t *);
 	} bral[] = {
-		{"bltzal", f_bltzal}, {"bgezal", f_bgezal},
-		{"bltzall", f_bltzall}, {"bgezall", f_bgezall},
+		{"bltzal", f_bltzal},
+		{"bgezal", f_bgezal},
+		{"bltzall", f_bltzall},
+		{"bgezall", f_bgezall},
 	};
 
 	for (unsigned k = 0; k < sizeof br / sizeof br[0]; k++) {
@@ -118,8 +118,8 @@ static void branches(void)
 	for (unsigned k = 0; k < sizeof bral / sizeof bral[0]; k++) {
 		for (unsigned i = 0; i < NV; i++) {
 			uint32_t link = 0, code = bral[k].f(vals[i], &link);
-			rt_printf("%-7s %08x: %u link %d\n", bral[k].name, vals[i],
-				  code, (int)link);
+			rt_printf("%-7s %08x: %u link %d\n", bral[k].name, vals[i], code,
+				  (int)link);
 		}
 	}
 }

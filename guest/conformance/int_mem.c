@@ -12,28 +12,24 @@
 #include "rt.h"
 
 static uint8_t src[24] __attribute__((aligned(8))) = {
-	0x80, 0xff, 0x7f, 0x01, 0x12, 0x34, 0x56, 0x78,
-	0x9a, 0xbc, 0xde, 0xf0, 0x00, 0x81, 0x7e, 0xfe,
-	0x01, 0x80, 0xff, 0x00, 0xa5, 0x5a, 0xc3, 0x3c,
+	0x80, 0xff, 0x7f, 0x01, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+	0x00, 0x81, 0x7e, 0xfe, 0x01, 0x80, 0xff, 0x00, 0xa5, 0x5a, 0xc3, 0x3c,
 };
 static uint32_t dst[4];
 
-#define LOAD(op, p, disp)                                                    \
-	({                                                                   \
-		uint32_t _r;                                                 \
-		__asm__ volatile(#op " %0, " #disp "(%1)"                    \
-				 : "=r"(_r)                                  \
-				 : "r"(p)                                    \
-				 : "memory");                                \
-		_r;                                                          \
+#define LOAD(op, p, disp)                                                                  \
+	({                                                                                 \
+		uint32_t _r;                                                               \
+		__asm__ volatile(#op " %0, " #disp "(%1)" : "=r"(_r) : "r"(p) : "memory"); \
+		_r;                                                                        \
 	})
-#define MERGE(op, init, p)                                                   \
-	({                                                                   \
-		uint32_t _r = (init);                                        \
+#define MERGE(op, init, p)                                                         \
+	({                                                                         \
+		uint32_t _r = (init);                                              \
 		__asm__ volatile(#op " %0, 0(%1)" : "+r"(_r) : "r"(p) : "memory"); \
-		_r;                                                          \
+		_r;                                                                \
 	})
-#define STORE(op, v, p, disp)                                                \
+#define STORE(op, v, p, disp) \
 	__asm__ volatile(#op " %0, " #disp "(%1)" : : "r"(v), "r"(p) : "memory")
 
 static void print_dst(const char *what)
@@ -59,9 +55,9 @@ static void loads(void)
 			  LOAD(lhu, src + i, 0));
 	for (unsigned i = 0; i < sizeof src; i += 4)
 		rt_printf("lw +%2u: %08x\n", i, LOAD(lw, src + i, 0));
-	rt_printf("displacements: %08x %08x %08x %08x %08x\n",
-		  LOAD(lb, src + 5, -1), LOAD(lh, src + 8, -2),
-		  LOAD(lw, src + 12, -8), LOAD(lw, (uintptr_t)src - 0x7ffc, 0x7ffc),
+	rt_printf("displacements: %08x %08x %08x %08x %08x\n", LOAD(lb, src + 5, -1),
+		  LOAD(lh, src + 8, -2), LOAD(lw, src + 12, -8),
+		  LOAD(lw, (uintptr_t)src - 0x7ffc, 0x7ffc),
 		  LOAD(lhu, (uintptr_t)src + 0x8000 + 14, -0x8000));
 }
 
@@ -80,8 +76,8 @@ static void stores(void)
 static void unaligned(void)
 {
 	for (unsigned i = 0; i < 8; i++)
-		rt_printf("lwl/lwr +%u: %08x %08x\n", i,
-			  MERGE(lwl, 0x11223344, src + i), MERGE(lwr, 0x11223344, src + i));
+		rt_printf("lwl/lwr +%u: %08x %08x\n", i, MERGE(lwl, 0x11223344, src + i),
+			  MERGE(lwr, 0x11223344, src + i));
 	for (unsigned i = 0; i <= 8; i++) {
 		uint32_t r = 0x11223344;
 		__asm__ volatile("lwl %0, 3(%1)\n\tlwr %0, 0(%1)"
@@ -106,8 +102,7 @@ static void unaligned(void)
 				 :
 				 : "r"(0x8899aabb), "r"((uint8_t *)dst + i)
 				 : "memory");
-		rt_printf("usw +%u: %08x %08x %08x %08x\n", i, dst[0], dst[1], dst[2],
-			  dst[3]);
+		rt_printf("usw +%u: %08x %08x %08x %08x\n", i, dst[0], dst[1], dst[2], dst[3]);
 	}
 }
 

@@ -10,10 +10,9 @@
 #include "rt.h"
 
 static const uint32_t vals[] = {
-	0x00000000, 0x00000001, 0xffffffff, 0x7fffffff, 0x80000000,
-	0x80000001, 0x00000002, 0xfffffffe, 0x12345678, 0xedcba987,
-	0x0000ffff, 0x00010000, 0xffff0000, 0x00000007, 0xfffffff9,
-	0x55555555, 0xaaaaaaaa,
+	0x00000000, 0x00000001, 0xffffffff, 0x7fffffff, 0x80000000, 0x80000001,
+	0x00000002, 0xfffffffe, 0x12345678, 0xedcba987, 0x0000ffff, 0x00010000,
+	0xffff0000, 0x00000007, 0xfffffff9, 0x55555555, 0xaaaaaaaa,
 };
 #define NV (sizeof vals / sizeof vals[0])
 
@@ -21,45 +20,44 @@ struct hilo {
 	uint32_t hi, lo;
 };
 
-#define MD(op)                                                               \
-	static struct hilo f_##op(uint32_t a, uint32_t b)                    \
-	{                                                                    \
-		struct hilo r;                                               \
-		__asm__ volatile(#op " $0, %2, %3\n\tmfhi %0\n\tmflo %1"     \
-				 : "=r"(r.hi), "=r"(r.lo)                    \
-				 : "r"(a), "r"(b)                            \
-				 : "hi", "lo");                              \
-		return r;                                                    \
+#define MD(op)                                                           \
+	static struct hilo f_##op(uint32_t a, uint32_t b)                \
+	{                                                                \
+		struct hilo r;                                           \
+		__asm__ volatile(#op " $0, %2, %3\n\tmfhi %0\n\tmflo %1" \
+				 : "=r"(r.hi), "=r"(r.lo)                \
+				 : "r"(a), "r"(b)                        \
+				 : "hi", "lo");                          \
+		return r;                                                \
 	}
 /* "div $0, rs, rt" is the real instruction (no assembler divide-by-zero
  * check macro); mult takes two operands, so it gets its own form. */
 MD(div)
 MD(divu)
 
-#define MUL(op)                                                              \
-	static struct hilo f_##op(uint32_t a, uint32_t b)                    \
-	{                                                                    \
-		struct hilo r;                                               \
-		__asm__ volatile(#op " %2, %3\n\tmfhi %0\n\tmflo %1"         \
-				 : "=r"(r.hi), "=r"(r.lo)                    \
-				 : "r"(a), "r"(b)                            \
-				 : "hi", "lo");                              \
-		return r;                                                    \
+#define MUL(op)                                                      \
+	static struct hilo f_##op(uint32_t a, uint32_t b)            \
+	{                                                            \
+		struct hilo r;                                       \
+		__asm__ volatile(#op " %2, %3\n\tmfhi %0\n\tmflo %1" \
+				 : "=r"(r.hi), "=r"(r.lo)            \
+				 : "r"(a), "r"(b)                    \
+				 : "hi", "lo");                      \
+		return r;                                            \
 	}
 MUL(mult)
 MUL(multu)
 
-#define ACC(op)                                                              \
-	static struct hilo f_##op(uint32_t hi, uint32_t lo, uint32_t a,      \
-				  uint32_t b)                                \
-	{                                                                    \
-		struct hilo r;                                               \
-		__asm__ volatile("mthi %2\n\tmtlo %3\n\t" #op " %4, %5\n\t"  \
-				 "mfhi %0\n\tmflo %1"                        \
-				 : "=&r"(r.hi), "=&r"(r.lo)                  \
-				 : "r"(hi), "r"(lo), "r"(a), "r"(b)          \
-				 : "hi", "lo");                              \
-		return r;                                                    \
+#define ACC(op)                                                                     \
+	static struct hilo f_##op(uint32_t hi, uint32_t lo, uint32_t a, uint32_t b) \
+	{                                                                           \
+		struct hilo r;                                                      \
+		__asm__ volatile("mthi %2\n\tmtlo %3\n\t" #op " %4, %5\n\t"         \
+				 "mfhi %0\n\tmflo %1"                               \
+				 : "=&r"(r.hi), "=&r"(r.lo)                         \
+				 : "r"(hi), "r"(lo), "r"(a), "r"(b)                 \
+				 : "hi", "lo");                                     \
+		return r;                                                           \
 	}
 ACC(madd)
 ACC(maddu)
@@ -93,8 +91,12 @@ static void table(const char *name, mdop f, int is_div)
 }
 
 static const struct hilo accs[] = {
-	{0, 0}, {0, 0xffffffff}, {0xffffffff, 0xffffffff}, {0x7fffffff, 0xffffffff},
-	{0x80000000, 0}, {0x12345678, 0x9abcdef0},
+	{0, 0},
+	{0, 0xffffffff},
+	{0xffffffff, 0xffffffff},
+	{0x7fffffff, 0xffffffff},
+	{0x80000000, 0},
+	{0x12345678, 0x9abcdef0},
 };
 #define NA (sizeof accs / sizeof accs[0])
 
@@ -104,8 +106,8 @@ static void acc_table(const char *name, accop f)
 {
 	for (unsigned k = 0; k < NA; k++) {
 		for (unsigned i = 0; i < NV; i += 2) {
-			rt_printf("%-5s acc %08x:%08x a %08x:", name, accs[k].hi,
-				  accs[k].lo, vals[i]);
+			rt_printf("%-5s acc %08x:%08x a %08x:", name, accs[k].hi, accs[k].lo,
+				  vals[i]);
 			for (unsigned j = 0; j < NV; j++) {
 				struct hilo r = f(accs[k].hi, accs[k].lo, vals[i], vals[j]);
 				rt_printf(" %08x:%08x", r.hi, r.lo);

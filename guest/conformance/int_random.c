@@ -27,9 +27,9 @@ static uint32_t rng(void)
 }
 
 static const uint32_t edges[] = {
-	0, 1, 2, 0xffffffff, 0xfffffffe, 0x7fffffff, 0x80000000, 0x80000001,
-	0x0000ffff, 0xffff0000, 0x00008000, 0x00007fff, 0xffff8000, 0x000000ff,
-	0x00000080, 0x0000001f, 0x00000020,
+	0,	    1,		2,	    0xffffffff, 0xfffffffe, 0x7fffffff,
+	0x80000000, 0x80000001, 0x0000ffff, 0xffff0000, 0x00008000, 0x00007fff,
+	0xffff8000, 0x000000ff, 0x00000080, 0x0000001f, 0x00000020,
 };
 
 /* An operand: a quarter each random, edge, small signed, single bit. */
@@ -38,28 +38,58 @@ static uint32_t operand(void)
 	uint32_t r = rng();
 
 	switch (r & 3) {
-	case 0:
-		return rng();
-	case 1:
-		return edges[(r >> 2) % (sizeof edges / sizeof edges[0])];
-	case 2:
-		return (uint32_t)((int32_t)(r >> 8) % 64);
-	default:
-		return 1u << ((r >> 2) & 31) ^ (((r >> 7) & 1) ? 0xffffffff : 0);
+	case 0: return rng();
+	case 1: return edges[(r >> 2) % (sizeof edges / sizeof edges[0])];
+	case 2: return (uint32_t)((int32_t)(r >> 8) % 64);
+	default: return 1u << ((r >> 2) & 31) ^ (((r >> 7) & 1) ? 0xffffffff : 0);
 	}
 }
 
 enum {
-	K_ADDU, K_SUBU, K_AND, K_OR, K_XOR, K_NOR, K_SLT, K_SLTU, K_SLLV, K_SRLV,
-	K_SRAV, K_ROTRV, K_SLL, K_SRL, K_SRA, K_ROTR, K_CLZ, K_CLO, K_SEB, K_SEH,
-	K_WSBH, K_EXT, K_INS, K_MOVN, K_MOVZ, K_MUL, K_MULT, K_MULTU, K_DIV,
-	K_DIVU, K_MADD, K_MADDU, K_MSUB, K_MSUBU, K_BRANCH, K_LWLR, K_SWLR, K_N
+	K_ADDU,
+	K_SUBU,
+	K_AND,
+	K_OR,
+	K_XOR,
+	K_NOR,
+	K_SLT,
+	K_SLTU,
+	K_SLLV,
+	K_SRLV,
+	K_SRAV,
+	K_ROTRV,
+	K_SLL,
+	K_SRL,
+	K_SRA,
+	K_ROTR,
+	K_CLZ,
+	K_CLO,
+	K_SEB,
+	K_SEH,
+	K_WSBH,
+	K_EXT,
+	K_INS,
+	K_MOVN,
+	K_MOVZ,
+	K_MUL,
+	K_MULT,
+	K_MULTU,
+	K_DIV,
+	K_DIVU,
+	K_MADD,
+	K_MADDU,
+	K_MSUB,
+	K_MSUBU,
+	K_BRANCH,
+	K_LWLR,
+	K_SWLR,
+	K_N
 };
 static const char *const names[K_N] = {
-	"addu", "subu", "and", "or", "xor", "nor", "slt", "sltu", "sllv", "srlv",
-	"srav", "rotrv", "sll", "srl", "sra", "rotr", "clz", "clo", "seb", "seh",
-	"wsbh", "ext", "ins", "movn", "movz", "mul", "mult", "multu", "div",
-	"divu", "madd", "maddu", "msub", "msubu", "branches", "lwl/lwr", "swl/swr",
+	"addu", "subu",	 "and",	 "or",	  "xor",      "nor",	 "slt",	    "sltu",  "sllv", "srlv",
+	"srav", "rotrv", "sll",	 "srl",	  "sra",      "rotr",	 "clz",	    "clo",   "seb",  "seh",
+	"wsbh", "ext",	 "ins",	 "movn",  "movz",     "mul",	 "mult",    "multu", "div",  "divu",
+	"madd", "maddu", "msub", "msubu", "branches", "lwl/lwr", "swl/swr",
 };
 static uint32_t sums[K_N];
 
@@ -69,36 +99,36 @@ static void fold(int k, uint32_t v)
 	sums[k] += 0x9e3779b9;
 }
 
-#define R3(op, a, b)                                                         \
-	({                                                                   \
-		uint32_t _r;                                                 \
+#define R3(op, a, b)                                                            \
+	({                                                                      \
+		uint32_t _r;                                                    \
 		__asm__ volatile(op " %0, %1, %2" : "=r"(_r) : "r"(a), "r"(b)); \
-		_r;                                                          \
+		_r;                                                             \
 	})
-#define R2(op, a)                                                            \
-	({                                                                   \
-		uint32_t _r;                                                 \
-		__asm__ volatile(op " %0, %1" : "=r"(_r) : "r"(a));          \
-		_r;                                                          \
+#define R2(op, a)                                                   \
+	({                                                          \
+		uint32_t _r;                                        \
+		__asm__ volatile(op " %0, %1" : "=r"(_r) : "r"(a)); \
+		_r;                                                 \
 	})
-#define HILO(op, a, b, hi0, lo0)                                             \
-	({                                                                   \
-		uint32_t _h, _l;                                             \
-		__asm__ volatile("mthi %2\n\tmtlo %3\n\t" op " %4, %5\n\t"   \
-				 "mfhi %0\n\tmflo %1"                        \
-				 : "=&r"(_h), "=&r"(_l)                      \
-				 : "r"(hi0), "r"(lo0), "r"(a), "r"(b)        \
-				 : "hi", "lo");                              \
-		_h ^ (_l * 3u);                                              \
+#define HILO(op, a, b, hi0, lo0)                                           \
+	({                                                                 \
+		uint32_t _h, _l;                                           \
+		__asm__ volatile("mthi %2\n\tmtlo %3\n\t" op " %4, %5\n\t" \
+				 "mfhi %0\n\tmflo %1"                      \
+				 : "=&r"(_h), "=&r"(_l)                    \
+				 : "r"(hi0), "r"(lo0), "r"(a), "r"(b)      \
+				 : "hi", "lo");                            \
+		_h ^ (_l * 3u);                                            \
 	})
-#define DIVOP(op, a, b)                                                      \
-	({                                                                   \
-		uint32_t _h, _l;                                             \
-		__asm__ volatile(op " $0, %2, %3\n\tmfhi %0\n\tmflo %1"      \
-				 : "=r"(_h), "=r"(_l)                        \
-				 : "r"(a), "r"(b)                            \
-				 : "hi", "lo");                              \
-		_h ^ (_l * 3u);                                              \
+#define DIVOP(op, a, b)                                                 \
+	({                                                              \
+		uint32_t _h, _l;                                        \
+		__asm__ volatile(op " $0, %2, %3\n\tmfhi %0\n\tmflo %1" \
+				 : "=r"(_h), "=r"(_l)                   \
+				 : "r"(a), "r"(b)                       \
+				 : "hi", "lo");                         \
+		_h ^ (_l * 3u);                                         \
 	})
 
 /* Immediate forms need constant fields: one of eight per instruction. */
@@ -106,14 +136,14 @@ static uint32_t shift_imm(int op, uint32_t a, unsigned sel)
 {
 	uint32_t r = 0;
 
-#define SH(n)                                                                \
-	case n:                                                              \
-		switch (op) {                                                \
-		case 0: __asm__("sll %0, %1, " #n : "=r"(r) : "r"(a)); break;  \
-		case 1: __asm__("srl %0, %1, " #n : "=r"(r) : "r"(a)); break;  \
-		case 2: __asm__("sra %0, %1, " #n : "=r"(r) : "r"(a)); break;  \
+#define SH(n)                                                                   \
+	case n:                                                                 \
+		switch (op) {                                                   \
+		case 0: __asm__("sll %0, %1, " #n : "=r"(r) : "r"(a)); break;   \
+		case 1: __asm__("srl %0, %1, " #n : "=r"(r) : "r"(a)); break;   \
+		case 2: __asm__("sra %0, %1, " #n : "=r"(r) : "r"(a)); break;   \
 		default: __asm__("rotr %0, %1, " #n : "=r"(r) : "r"(a)); break; \
-		}                                                            \
+		}                                                               \
 		break;
 	switch (sel & 7) {
 		SH(0) SH(1) SH(3) SH(8) SH(13) SH(16) SH(30) SH(31)
@@ -126,16 +156,16 @@ static uint32_t field_op(int ins, uint32_t a, uint32_t b, unsigned sel)
 {
 	uint32_t r = b;
 
-#define F(n, p, s)                                                           \
-	case n:                                                              \
-		if (ins)                                                     \
+#define F(n, p, s)                                                             \
+	case n:                                                                \
+		if (ins)                                                       \
 			__asm__("ins %0, %1, " #p ", " #s : "+r"(r) : "r"(a)); \
-		else                                                         \
+		else                                                           \
 			__asm__("ext %0, %1, " #p ", " #s : "=r"(r) : "r"(a)); \
 		break;
 	switch (sel & 7) {
-		F(0, 0, 1) F(1, 0, 32) F(2, 5, 11) F(3, 31, 1) F(4, 12, 20)
-		F(5, 1, 30) F(6, 24, 8) F(7, 9, 9)
+		F(0, 0, 1)
+		F(1, 0, 32) F(2, 5, 11) F(3, 31, 1) F(4, 12, 20) F(5, 1, 30) F(6, 24, 8) F(7, 9, 9)
 	}
 #undef F
 	return r;
@@ -169,10 +199,7 @@ static void unaligned(uint32_t a, uint32_t b, unsigned off)
 
 	for (int i = 0; i < 16; i++)
 		mem[i] = (uint8_t)(b >> (i & 3) * 8) ^ (uint8_t)(i * 37);
-	__asm__ volatile("lwl %0, 0(%2)\n\tlwr %1, 0(%2)"
-			 : "+r"(l), "+r"(r)
-			 : "r"(p)
-			 : "memory");
+	__asm__ volatile("lwl %0, 0(%2)\n\tlwr %1, 0(%2)" : "+r"(l), "+r"(r) : "r"(p) : "memory");
 	fold(K_LWLR, l);
 	fold(K_LWLR, r);
 	__asm__ volatile("swl %0, 0(%1)" : : "r"(a), "r"(p) : "memory");
@@ -223,8 +250,12 @@ int main(void)
 		fold(K_INS, field_op(1, a, b, sel >> 6));
 		{
 			uint32_t n = c, z = c;
-			__asm__ volatile("movn %0, %1, %2" : "+r"(n) : "r"(a), "r"(b & (sel >> 9 & 1 ? 0 : ~0u)));
-			__asm__ volatile("movz %0, %1, %2" : "+r"(z) : "r"(a), "r"(b & (sel >> 10 & 1 ? 0 : ~0u)));
+			__asm__ volatile("movn %0, %1, %2"
+					 : "+r"(n)
+					 : "r"(a), "r"(b & (sel >> 9 & 1 ? 0 : ~0u)));
+			__asm__ volatile("movz %0, %1, %2"
+					 : "+r"(z)
+					 : "r"(a), "r"(b & (sel >> 10 & 1 ? 0 : ~0u)));
 			fold(K_MOVN, n);
 			fold(K_MOVZ, z);
 		}

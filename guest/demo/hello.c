@@ -10,7 +10,7 @@
  */
 #include <stdint.h>
 
-#define UART ((volatile uint8_t *)0xbf000000)     /* KSEG1 of physical 0x1f000000 */
+#define UART ((volatile uint8_t *)0xbf000000)	    /* KSEG1 of physical 0x1f000000 */
 #define POWER_OFF ((volatile uint32_t *)0xbf200000) /* KSEG1 of physical 0x1f200000 */
 #define UART_LSR 5
 #define LSR_THRE 0x20

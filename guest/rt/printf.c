@@ -172,8 +172,7 @@ int rt_vprintf(const char *fmt, va_list ap)
 			rt_putc('%');
 			count++;
 			continue;
-		case '\0':
-			return count;
+		case '\0': return count;
 		default:
 			rt_putc('%');
 			rt_putc(*fmt);

@@ -29,9 +29,7 @@ void rt_putc(int c)
 	UART_BASE[UART_THR] = (uint8_t)c;
 }
 
-void rt_flush(void)
-{
-}
+void rt_flush(void) {}
 
 void rt_exit(int status)
 {
@@ -50,8 +48,7 @@ static void default_handler(rt_frame *f)
 {
 	rt_printf("unexpected exception: vector +0x%03x cause %08x (ExcCode %u) "
 		  "epc %08x badvaddr %08x status %08x\n",
-		  f->vector, f->cause, (f->cause >> 2) & 31, f->epc, f->badvaddr,
-		  f->status);
+		  f->vector, f->cause, (f->cause >> 2) & 31, f->epc, f->badvaddr, f->status);
 	rt_exit(99);
 }
 

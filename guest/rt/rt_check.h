@@ -16,18 +16,15 @@
 #include "rt.h"
 
 /* ---- CP0 access ----------------------------------------------------------- */
-#define MFC0(reg, sel)                                                       \
-	({                                                                   \
-		uint32_t _v;                                                 \
-		__asm__ volatile("mfc0 %0, $" #reg ", " #sel : "=r"(_v));    \
-		_v;                                                          \
+#define MFC0(reg, sel)                                                    \
+	({                                                                \
+		uint32_t _v;                                              \
+		__asm__ volatile("mfc0 %0, $" #reg ", " #sel : "=r"(_v)); \
+		_v;                                                       \
 	})
 /* mtc0 followed by ehb, so the new value is in effect for what follows. */
-#define MTC0(reg, sel, v)                                                    \
-	__asm__ volatile("mtc0 %0, $" #reg ", " #sel "\n\tehb"               \
-			 :                                                   \
-			 : "r"((uint32_t)(v))                                \
-			 : "memory")
+#define MTC0(reg, sel, v) \
+	__asm__ volatile("mtc0 %0, $" #reg ", " #sel "\n\tehb" : : "r"((uint32_t)(v)) : "memory")
 
 #define C0_INDEX 0, 0
 #define C0_RANDOM 1, 0
@@ -77,9 +74,19 @@
 #define CA_EXC(c) (((c) >> 2) & 31)
 /* ExcCode values */
 enum {
-	EXC_INT = 0, EXC_MOD = 1, EXC_TLBL = 2, EXC_TLBS = 3, EXC_ADEL = 4,
-	EXC_ADES = 5, EXC_SYS = 8, EXC_BP = 9, EXC_RI = 10, EXC_CPU = 11,
-	EXC_OV = 12, EXC_TR = 13, EXC_FPE = 15,
+	EXC_INT = 0,
+	EXC_MOD = 1,
+	EXC_TLBL = 2,
+	EXC_TLBS = 3,
+	EXC_ADEL = 4,
+	EXC_ADES = 5,
+	EXC_SYS = 8,
+	EXC_BP = 9,
+	EXC_RI = 10,
+	EXC_CPU = 11,
+	EXC_OV = 12,
+	EXC_TR = 13,
+	EXC_FPE = 15,
 };
 /* EntryLo */
 #define ELO_PFN(pa) ((((uint32_t)(pa)) >> 12) << 6)
@@ -87,7 +94,7 @@ enum {
 #define ELO_D (1u << 2)
 #define ELO_V (1u << 1)
 #define ELO_G (1u << 0)
-#define KSEG0_TO_PA(p) ((uint32_t)(uintptr_t)(p) & 0x1fffffffu)
+#define KSEG0_TO_PA(p) ((uint32_t)(uintptr_t)(p)&0x1fffffffu)
 
 /* ---- checks --------------------------------------------------------------- */
 static int rtc_nchecks, rtc_nfailed;
@@ -236,19 +243,18 @@ static inline void rtc_expect(const char *what, uint32_t code, uint32_t epc)
 /* Defines a global assembly routine NAME (noreorder, noat) callable as
  * uint32_t NAME(a0, a1, a2, a3); labels inside it are made global with
  * RTC_LABEL so C can compare them with EPC. */
-#define RTC_FN(name, body)                                                   \
-	__asm__(".pushsection .text\n\t.set push\n\t.set noreorder\n\t"      \
-		".set noat\n\t.globl " #name "\n\t.type " #name              \
-		", @function\n" #name ":\n\t" body "\n\t.set pop\n\t"        \
-		".popsection\n");                                            \
+#define RTC_FN(name, body)                                                                         \
+	__asm__(".pushsection .text\n\t.set push\n\t.set noreorder\n\t"                            \
+		".set noat\n\t.globl " #name "\n\t.type " #name ", @function\n" #name ":\n\t" body \
+		"\n\t.set pop\n\t"                                                                 \
+		".popsection\n");                                                                  \
 	uint32_t name(uint32_t, uint32_t, uint32_t, uint32_t)
 #define RTC_LABEL(l) ".globl " #l "\n" #l ":\n\t"
 #define RTC_ADDR(l) ((uint32_t)(uintptr_t)(l))
 
 /* A routine returning a2 in v0 unless INSN (at label NAME_x) changes it. */
-#define RTC_INSN(name, insn)                                                 \
-	RTC_FN(name, "move $v0, $a2\n" RTC_LABEL(name##_x) insn              \
-		     "\n\tjr $ra\n\tnop");                                   \
+#define RTC_INSN(name, insn)                                                          \
+	RTC_FN(name, "move $v0, $a2\n" RTC_LABEL(name##_x) insn "\n\tjr $ra\n\tnop"); \
 	extern char name##_x[]
 
 /* ---- TLB and user mode ---------------------------------------------------- */
@@ -276,8 +282,8 @@ static inline void rtc_tlb_init(void)
 }
 
 /* Writes TLB entry idx. */
-static inline void rtc_tlb_write(uint32_t idx, uint32_t hi, uint32_t lo0,
-				 uint32_t lo1, uint32_t mask)
+static inline void rtc_tlb_write(uint32_t idx, uint32_t hi, uint32_t lo0, uint32_t lo1,
+				 uint32_t mask)
 {
 	MTC0(0, 0, idx);
 	MTC0(10, 0, hi);
@@ -295,12 +301,11 @@ static inline void rtc_tlb_write(uint32_t idx, uint32_t hi, uint32_t lo0,
  * 1 MiB page pair in TLB entry RTC_USER_TLB_INDEX, so the program (loaded
  * at physical 0x100000) can run in user mode at KSEG0 address - 0x80000000.
  * Snippets run this way must use only PC-relative branches. */
-#define RTC_UVA(p) ((uint32_t)(uintptr_t)(p) - 0x80000000u)
+#define RTC_UVA(p) ((uint32_t)(uintptr_t)(p)-0x80000000u)
 
 static inline void rtc_user_map(void)
 {
-	rtc_tlb_write(RTC_USER_TLB_INDEX, 0,
-		      ELO_PFN(0) | ELO_C(3) | ELO_D | ELO_V | ELO_G,
+	rtc_tlb_write(RTC_USER_TLB_INDEX, 0, ELO_PFN(0) | ELO_C(3) | ELO_D | ELO_V | ELO_G,
 		      ELO_PFN(0x100000) | ELO_C(3) | ELO_D | ELO_V | ELO_G, PM_1M);
 	MTC0(5, 0, 0);
 }

@@ -15,10 +15,10 @@
 /* sync_icache(addr, len): synci every line of [addr, addr+len), sync,
  * then return with jr.hb. */
 RTC_FN(sync_icache, "rdhwr $t0, $1\n\tbeqz $t0, 2f\n\taddu $a1, $a0, $a1\n"
-       "1:\tsynci 0($a0)\n\taddu $a0, $a0, $t0\n\tsltu $t1, $a0, $a1\n\t"
-       "bnez $t1, 1b\n\tnop\n2:\tsync\n\tjr.hb $ra\n\tnop");
+		    "1:\tsynci 0($a0)\n\taddu $a0, $a0, $t0\n\tsltu $t1, $a0, $a1\n\t"
+		    "bnez $t1, 1b\n\tnop\n2:\tsync\n\tjr.hb $ra\n\tnop");
 
-#define ADDIU_V0(imm) (0x24020000u | ((uint32_t)(imm) & 0xffff))
+#define ADDIU_V0(imm) (0x24020000u | ((uint32_t)(imm)&0xffff))
 #define JR_RA 0x03e00008u
 #define NOP 0u
 #define VA_CODE 0x10000000u

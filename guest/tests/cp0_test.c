@@ -16,9 +16,9 @@
 
 extern char rt__vectors[];
 
-#define USER_RDHWR(n)                                                        \
-	RTC_FN(u_rdhwr##n, "li $v0, 0x5a5a\n" RTC_LABEL(u_rdhwr##n##_x)      \
-			   "rdhwr $v0, $" #n "\n\tsyscall\n\tnop");          \
+#define USER_RDHWR(n)                                                                          \
+	RTC_FN(u_rdhwr##n, "li $v0, 0x5a5a\n" RTC_LABEL(u_rdhwr##n##_x) "rdhwr $v0, $" #n      \
+									"\n\tsyscall\n\tnop"); \
 	extern char u_rdhwr##n##_x[]
 USER_RDHWR(0);
 USER_RDHWR(1);
@@ -29,11 +29,11 @@ RTC_INSN(t_rdhwr4, "rdhwr $v0, $4");
 RTC_FN(t_swint, "mtc0 $a0, $13\n\tehb\n" RTC_LABEL(t_swint_after) "jr $ra\n\tnop");
 extern char t_swint_after[];
 
-#define RDHWR(n)                                                             \
-	({                                                                   \
-		uint32_t _v;                                                 \
-		__asm__ volatile("rdhwr %0, $" #n : "=r"(_v));               \
-		_v;                                                          \
+#define RDHWR(n)                                               \
+	({                                                     \
+		uint32_t _v;                                   \
+		__asm__ volatile("rdhwr %0, $" #n : "=r"(_v)); \
+		_v;                                            \
 	})
 
 static uint32_t synci_step_expected(void)

@@ -36,7 +36,7 @@ RTC_INSN(t_tltiu, "tltiu $a0, -32768");
 
 RTC_INSN(t_syscall, "syscall");
 RTC_INSN(t_break, "break 7");
-RTC_INSN(t_ri, ".word 0x60000000"); /* opcode 24 (DADDI): MIPS64 only */
+RTC_INSN(t_ri, ".word 0x60000000");  /* opcode 24 (DADDI): MIPS64 only */
 RTC_INSN(t_ri2, ".word 0x70000010"); /* SPECIAL2 function 0x10: unused */
 
 RTC_INSN(t_lw, "lw $v0, 0($a0)");
@@ -49,15 +49,14 @@ RTC_INSN(t_mtc1, "mtc1 $a0, $f0");
 RTC_INSN(t_ll, "ll $v0, 0($a0)");
 RTC_INSN(t_sc, "sc $a1, 0($a0)");
 /* sc to a0+1 after a successful ll of a0 (LLbit set). */
-RTC_FN(t_llsc_bad, "ll $t0, 0($a0)\n" RTC_LABEL(t_llsc_bad_x)
-       "sc $a1, 1($a0)\n\tjr $ra\n\tnop");
+RTC_FN(t_llsc_bad, "ll $t0, 0($a0)\n" RTC_LABEL(t_llsc_bad_x) "sc $a1, 1($a0)\n\tjr $ra\n\tnop");
 extern char t_llsc_bad_x[];
 /* Sets ERL and ErrorEPC, erets: must land at t_erl_tgt with ERL clear and
  * without running the instruction after eret. Returns Status there. */
-RTC_FN(t_erl, "la $t0, t_erl_tgt\n\tmtc0 $t0, $30\n\tmfc0 $t1, $12\n\t"
+RTC_FN(t_erl,
+       "la $t0, t_erl_tgt\n\tmtc0 $t0, $30\n\tmfc0 $t1, $12\n\t"
        "ori $t1, $t1, 4\n\tmtc0 $t1, $12\n\tehb\n\teret\n\t"
-       "li $v0, 0xbad\n\tjr $ra\n\tnop\n"
-       RTC_LABEL(t_erl_tgt) "mfc0 $v0, $12\n\tjr $ra\n\tnop");
+       "li $v0, 0xbad\n\tjr $ra\n\tnop\n" RTC_LABEL(t_erl_tgt) "mfc0 $v0, $12\n\tjr $ra\n\tnop");
 
 RTC_FN(t_fetch, "jr $a0\n\tnop\n" RTC_LABEL(t_fetch_ret) "jr $ra\n\tnop");
 extern char t_fetch_ret[];
@@ -65,27 +64,27 @@ extern char t_fetch_ret[];
 /* Faulting instructions in delay slots; branch targets follow the slot.
  * The not-taken case tests a register (a3 = 0), not $zero, since an
  * emulator may decode "bne $zero, $zero" as a plain nop. */
-RTC_FN(t_bd_beq, "move $v0, $a2\n" RTC_LABEL(t_bd_beq_br)
-       "beq $zero, $zero, 1f\n\tlw $v0, 0($a0)\n1:\tjr $ra\n\tnop");
-RTC_FN(t_bd_bne, "move $v0, $a2\n" RTC_LABEL(t_bd_bne_br)
-       "bne $a3, $zero, 1f\n\tlw $v0, 0($a0)\n1:\tjr $ra\n\tnop");
-RTC_FN(t_bd_beql, "move $v0, $a2\n" RTC_LABEL(t_bd_beql_br)
-       "beql $zero, $zero, 1f\n\tsw $a1, 0($a0)\n1:\tjr $ra\n\tnop");
-RTC_FN(t_bd_jal, "move $t9, $ra\n" RTC_LABEL(t_bd_jal_br)
-       "jal 1f\n\tsyscall\n1:\tjr $t9\n\tnop");
-RTC_FN(t_bd_jr, "la $t0, 1f\n" RTC_LABEL(t_bd_jr_br)
-       "jr $t0\n\tadd $v0, $a0, $a0\n1:\tjr $ra\n\tnop");
+RTC_FN(t_bd_beq, "move $v0, $a2\n" RTC_LABEL(
+			 t_bd_beq_br) "beq $zero, $zero, 1f\n\tlw $v0, 0($a0)\n1:\tjr $ra\n\tnop");
+RTC_FN(t_bd_bne, "move $v0, $a2\n" RTC_LABEL(
+			 t_bd_bne_br) "bne $a3, $zero, 1f\n\tlw $v0, 0($a0)\n1:\tjr $ra\n\tnop");
+RTC_FN(t_bd_beql,
+       "move $v0, $a2\n" RTC_LABEL(
+	       t_bd_beql_br) "beql $zero, $zero, 1f\n\tsw $a1, 0($a0)\n1:\tjr $ra\n\tnop");
+RTC_FN(t_bd_jal, "move $t9, $ra\n" RTC_LABEL(t_bd_jal_br) "jal 1f\n\tsyscall\n1:\tjr $t9\n\tnop");
+RTC_FN(t_bd_jr,
+       "la $t0, 1f\n" RTC_LABEL(t_bd_jr_br) "jr $t0\n\tadd $v0, $a0, $a0\n1:\tjr $ra\n\tnop");
 extern char t_bd_beq_br[], t_bd_bne_br[], t_bd_beql_br[], t_bd_jal_br[], t_bd_jr_br[];
 
-RTC_FN(t_eret, "li $v0, 1\n" RTC_LABEL(t_eret_sys) "syscall\n\tli $v0, 2\n"
-       RTC_LABEL(t_eret_tgt) "addiu $v0, $v0, 10\n\tjr $ra\n\tnop");
+RTC_FN(t_eret, "li $v0, 1\n" RTC_LABEL(t_eret_sys) "syscall\n\tli $v0, 2\n" RTC_LABEL(
+		       t_eret_tgt) "addiu $v0, $v0, 10\n\tjr $ra\n\tnop");
 extern char t_eret_sys[], t_eret_tgt[];
 
 RTC_FN(t_llsc, "ll $t0, 0($a0)\n\taddiu $t0, $t0, 1\n\tsc $t0, 0($a0)\n\t"
-       "jr $ra\n\tmove $v0, $t0");
-RTC_FN(t_llsc_exc, "ll $t0, 0($a0)\n\taddiu $t0, $t0, 1\n"
-       RTC_LABEL(t_llsc_exc_sys) "syscall\n\tsc $t0, 0($a0)\n\t"
-       "jr $ra\n\tmove $v0, $t0");
+	       "jr $ra\n\tmove $v0, $t0");
+RTC_FN(t_llsc_exc, "ll $t0, 0($a0)\n\taddiu $t0, $t0, 1\n" RTC_LABEL(
+			   t_llsc_exc_sys) "syscall\n\tsc $t0, 0($a0)\n\t"
+					   "jr $ra\n\tmove $v0, $t0");
 extern char t_llsc_exc_sys[];
 
 /* User-mode snippets (run through rtc_enter_user at RTC_UVA(name)). */
@@ -97,7 +96,10 @@ RTC_FN(u_mfc0, "li $v0, 0x55\n" RTC_LABEL(u_mfc0_x) "mfc0 $v0, $12\n\tsyscall\n\
 extern char u_sys_x[], u_lw_x[], u_sw_x[], u_mfc0_x[];
 
 static uint32_t words[4] __attribute__((aligned(16))) = {
-	0x11111111, 0x22222222, 0x33333333, 0x44444444,
+	0x11111111,
+	0x22222222,
+	0x33333333,
+	0x44444444,
 };
 
 static void overflow(void)
@@ -244,8 +246,8 @@ static void address_errors(void)
 	rtc_expect("sc at +13 with LLbit clear", EXC_ADES, RTC_ADDR(t_sc_x));
 	rtc_check("sc at +13 with LLbit clear: BadVAddr", rtc_log.badvaddr, base + 13);
 	rtc_clear();
-	rtc_check("aligned lw/lh still work",
-		  t_lw(base + 4, 0, 0, 0) + t_lh(base + 2, 0, 0, 0), 0x22222222 + 0x1111);
+	rtc_check("aligned lw/lh still work", t_lw(base + 4, 0, 0, 0) + t_lh(base + 2, 0, 0, 0),
+		  0x22222222 + 0x1111);
 	rtc_check("aligned: no exception", rtc_nexc, 0);
 
 	rtc_clear();
@@ -349,8 +351,8 @@ static void user_mode(void)
 
 	rtc_clear();
 	r = rtc_enter_user(RTC_UVA(u_lw), RTC_UVA(&words[1]));
-	rtc_check("user lw of mapped user address: ExcCode (final syscall)",
-		  CA_EXC(rtc_log.cause), EXC_SYS);
+	rtc_check("user lw of mapped user address: ExcCode (final syscall)", CA_EXC(rtc_log.cause),
+		  EXC_SYS);
 	rtc_check("user lw of mapped user address: value", r, 0x22222222);
 
 	static const struct {

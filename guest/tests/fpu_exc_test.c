@@ -26,10 +26,10 @@
 #define BIG 0x7f000000u
 
 /* Single-precision op on f4 (a0) and f6 (a1) into f2 (preset to a2). */
-#define FOP2(name, insn)                                                     \
-	RTC_FN(name, "mtc1 $a0, $f4\n\tmtc1 $a1, $f6\n\tmtc1 $a2, $f2\n"     \
-		     RTC_LABEL(name##_x) insn "\n\tmfc1 $v0, $f2\n\t"        \
-		     "jr $ra\n\tnop");                                       \
+#define FOP2(name, insn)                                                                          \
+	RTC_FN(name, "mtc1 $a0, $f4\n\tmtc1 $a1, $f6\n\tmtc1 $a2, $f2\n" RTC_LABEL(name##_x) insn \
+	       "\n\tmfc1 $v0, $f2\n\t"                                                            \
+	       "jr $ra\n\tnop");                                                                  \
 	extern char name##_x[]
 FOP2(t_div_s, "div.s $f2, $f4, $f6");
 FOP2(t_sub_s, "sub.s $f2, $f4, $f6");
@@ -38,9 +38,9 @@ FOP2(t_add_s, "add.s $f2, $f4, $f6");
 FOP2(t_sqrt_s, "sqrt.s $f2, $f4");
 /* 1.0 / 0.0 in double precision; f2/f3 preset to a2/a3; returns f3. */
 RTC_FN(t_div_d, "lui $t0, 0x3ff0\n\tmtc1 $zero, $f4\n\tmtc1 $t0, $f5\n\t"
-       "mtc1 $zero, $f6\n\tmtc1 $zero, $f7\n\tmtc1 $a2, $f2\n\tmtc1 $a3, $f3\n"
-       RTC_LABEL(t_div_d_x) "div.d $f2, $f4, $f6\n\tmfc1 $v0, $f3\n\t"
-       "jr $ra\n\tnop");
+		"mtc1 $zero, $f6\n\tmtc1 $zero, $f7\n\tmtc1 $a2, $f2\n\tmtc1 $a3, $f3\n" RTC_LABEL(
+			t_div_d_x) "div.d $f2, $f4, $f6\n\tmfc1 $v0, $f3\n\t"
+				   "jr $ra\n\tnop");
 extern char t_div_d_x[];
 
 RTC_INSN(t_lwc1, "lwc1 $f0, 0($a0)");

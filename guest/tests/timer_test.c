@@ -15,18 +15,17 @@
 #include "rt_check.h"
 
 #define SPIN_MAX 20000000u /* loop bound for waiting on Count */
-#define DELTA 20000u /* Count ticks to the next match */
+#define DELTA 20000u	   /* Count ticks to the next match */
 
-RTC_FN(t_set_status, "mtc0 $a0, $12\n\tehb\n" RTC_LABEL(t_set_status_after)
-       "jr $ra\n\tnop");
+RTC_FN(t_set_status, "mtc0 $a0, $12\n\tehb\n" RTC_LABEL(t_set_status_after) "jr $ra\n\tnop");
 RTC_FN(t_ei, "ei\n\tehb\n" RTC_LABEL(t_ei_after) "jr $ra\n\tnop");
 RTC_FN(t_wait, "wait\n" RTC_LABEL(t_wait_after) "jr $ra\n\tnop");
 extern char t_set_status_after[], t_ei_after[], t_wait_after[];
 /* Counts a0 down to 0, adding 1 to v0 in the delay slot of the bne:
  * returns the initial a0 whatever interrupts hit it. */
-RTC_FN(t_loop, "move $v0, $zero\n" RTC_LABEL(t_loop_top) "addiu $a0, $a0, -1\n"
-       RTC_LABEL(t_loop_br) "bne $a0, $zero, t_loop_top\n\taddiu $v0, $v0, 1\n"
-       RTC_LABEL(t_loop_end) "jr $ra\n\tnop");
+RTC_FN(t_loop,
+       "move $v0, $zero\n" RTC_LABEL(t_loop_top) "addiu $a0, $a0, -1\n" RTC_LABEL(
+	       t_loop_br) "bne $a0, $zero, t_loop_top\n\taddiu $v0, $v0, 1\n" RTC_LABEL(t_loop_end) "jr $ra\n\tnop");
 extern char t_loop_top[], t_loop_br[], t_loop_end[];
 
 /* Clears the timer interrupt by moving Compare far away. */

@@ -24,17 +24,20 @@ RTC_INSN(t_sw, "sw $a1, 0($a0)");
 RTC_FN(t_fetch, "jr $a0\n\tnop\n" RTC_LABEL(t_fetch_ret) "jr $ra\n\tnop");
 extern char t_fetch_ret[];
 /* Sets EXL by hand, presets EPC to t_nested_ret, then misses in the TLB. */
-RTC_FN(t_nested, "move $v0, $a2\n\tmfc0 $t0, $12\n\tori $t0, $t0, 2\n\t"
-       "la $t1, t_nested_ret\n\tmtc0 $t1, $14\n\tmtc0 $t0, $12\n\tehb\n"
-       RTC_LABEL(t_nested_x) "lw $v0, 0($a0)\n\tli $v0, 0xbad\n"
-       RTC_LABEL(t_nested_ret) "jr $ra\n\tnop");
+RTC_FN(t_nested,
+       "move $v0, $a2\n\tmfc0 $t0, $12\n\tori $t0, $t0, 2\n\t"
+       "la $t1, t_nested_ret\n\tmtc0 $t1, $14\n\tmtc0 $t0, $12\n\tehb\n" RTC_LABEL(
+	       t_nested_x) "lw $v0, 0($a0)\n\tli $v0, 0xbad\n" RTC_LABEL(t_nested_ret) "jr "
+										       "$ra\n\tno"
+										       "p");
 extern char t_nested_x[], t_nested_ret[];
 
 /* Loads 0(a0) in the delay slot of a jal and stores ($31 - jal address)
  * at 0(a1); returns the loaded value. */
-RTC_FN(t_bd_refill, "move $t9, $ra\n\tmove $v0, $a2\n" RTC_LABEL(t_bd_refill_br)
-       "jal 1f\n\tlw $v0, 0($a0)\n1:\tla $t0, t_bd_refill_br\n\t"
-       "subu $t0, $ra, $t0\n\tsw $t0, 0($a1)\n\tjr $t9\n\tnop");
+RTC_FN(t_bd_refill,
+       "move $t9, $ra\n\tmove $v0, $a2\n" RTC_LABEL(
+	       t_bd_refill_br) "jal 1f\n\tlw $v0, 0($a0)\n1:\tla $t0, t_bd_refill_br\n\t"
+			       "subu $t0, $ra, $t0\n\tsw $t0, 0($a1)\n\tjr $t9\n\tnop");
 extern char t_bd_refill_br[];
 /* lw with base = destination: the retried load must see the old base. */
 RTC_FN(t_lw_self, RTC_LABEL(t_lw_self_x) "lw $a0, 0($a0)\n\tjr $ra\n\tmove $v0, $a0");
@@ -73,8 +76,8 @@ static uint32_t pa_lo(int page, uint32_t flags)
 }
 
 /* Checks the fields one TLB exception must set. */
-static void expect_tlb_exc(const char *what, uint32_t code, uint32_t vector,
-			   uint32_t epc, uint32_t va, uint32_t asid, uint32_t ptebase)
+static void expect_tlb_exc(const char *what, uint32_t code, uint32_t vector, uint32_t epc,
+			   uint32_t va, uint32_t asid, uint32_t ptebase)
 {
 	char buf[96];
 	size_t n = rt_strlen(what);
@@ -117,8 +120,7 @@ static void round_trips(void)
 	MTC0(5, 0, PM_1M);
 	rtc_check("PageMask write/read 1M", MFC0(5, 0), PM_1M);
 	MTC0(4, 0, 0xffffffff);
-	rtc_check("Context.PTEBase writable, bits 3:0 zero",
-		  MFC0(4, 0) & 0xff80000f, 0xff800000);
+	rtc_check("Context.PTEBase writable, bits 3:0 zero", MFC0(4, 0) & 0xff80000f, 0xff800000);
 
 	rtc_tlb_write(5, hi, lo0, lo1, 0);
 	MTC0(10, 0, 0);
@@ -299,8 +301,8 @@ static void invalid_modified(void)
 	expect_tlb_exc("sw to V=0 page", EXC_TLBS, 0x180, RTC_ADDR(t_sw_x), va + 0x24, 0, 0);
 	rtc_check("sw to V=0 page: memory unchanged", pages[0][9], PAT(0, 9));
 	rtc_clear();
-	rtc_check("lw from valid odd page of the same pair",
-		  t_lw(va + 0x1028, 0, 0xdead, 0), PAT(1, 10));
+	rtc_check("lw from valid odd page of the same pair", t_lw(va + 0x1028, 0, 0xdead, 0),
+		  PAT(1, 10));
 	rtc_check("lw from valid odd page: exceptions", rtc_nexc, 0);
 
 	va = 0x10012000;
@@ -326,10 +328,10 @@ static void asid_and_pairs(void)
 	MTC0(10, 0, 6);
 	rtc_clear();
 	t_lw(va + 8, 0, 0xdead, 0);
-	expect_tlb_exc("ASID 5 entry, current ASID 6", EXC_TLBL, 0x000, RTC_ADDR(t_lw_x),
-		       va + 8, 6, 0);
-	rtc_tlb_write(3, va | 5, pa_lo(2, ELO_V | ELO_D | ELO_G),
-		      pa_lo(3, ELO_V | ELO_D | ELO_G), 0);
+	expect_tlb_exc("ASID 5 entry, current ASID 6", EXC_TLBL, 0x000, RTC_ADDR(t_lw_x), va + 8, 6,
+		       0);
+	rtc_tlb_write(3, va | 5, pa_lo(2, ELO_V | ELO_D | ELO_G), pa_lo(3, ELO_V | ELO_D | ELO_G),
+		      0);
 	MTC0(10, 0, 6);
 	rtc_clear();
 	rtc_check("global entry, current ASID 6: lw", t_lw(va + 0x100c, 0, 0xdead, 0), PAT(3, 3));
@@ -366,8 +368,8 @@ static void asid_and_pairs(void)
 	pa = KSEG0_TO_PA(&marker);
 	off = pa - 0x100000;
 	rtc_clear();
-	rtc_check("1M: odd page reads the program's marker",
-		  t_lw(0x40100000 + off, 0, 0xdead, 0), marker);
+	rtc_check("1M: odd page reads the program's marker", t_lw(0x40100000 + off, 0, 0xdead, 0),
+		  marker);
 	rtc_check("1M: even page reads physical pages[]",
 		  t_lw(0x40000000 + KSEG0_TO_PA(&pages[1][5]), 0, 0xdead, 0), PAT(1, 5));
 	rtc_check("1M: exceptions", rtc_nexc, 0);
@@ -388,8 +390,8 @@ static void asid_and_pairs(void)
 static void wired_kept(void)
 {
 	static const uint32_t fixed[8] = {
-		0, 0x10010000, 0x10012000, 0x10020000, 0x10030000, 0x10040000,
-		0x40000000, 0xc0000000,
+		0,	    0x10010000, 0x10012000, 0x10020000,
+		0x10030000, 0x10040000, 0x40000000, 0xc0000000,
 	};
 	uint32_t n = rtc_tlb_entries(), bad = 0;
 
