@@ -261,6 +261,24 @@ static bool launched_by_mpirun(void)
 	return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
 }
 
+#ifdef DISCOFLASH_MPI
+/* Waits until every rank gets here without spinning: Open MPI's blocking
+ * collectives poll in a busy loop, which would take a core away from the
+ * ranks that compute (more ranks than cores is normal on a laptop). */
+static void mpi_wait_all(void)
+{
+	MPI_Request req;
+	int done = 0;
+	MPI_Ibarrier(MPI_COMM_WORLD, &req);
+	for (;;) {
+		MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+		if (done)
+			break;
+		nanosleep(&(struct timespec){0, 1000000}, NULL);
+	}
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	options o;
@@ -279,6 +297,7 @@ int main(int argc, char **argv)
 		status = run(&o);
 #ifdef DISCOFLASH_MPI
 	if (mpi) {
+		mpi_wait_all();
 		MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
 		MPI_Finalize();
 	}
