@@ -72,6 +72,8 @@ static void uart_write(void *dev, uint32_t off, uint32_t val, unsigned size)
 		}
 		if (u->mcr & MCR_LOOP) {
 			node_uart_rx_push(u, v);
+		} else if (u->tx) {
+			u->tx(u->tx_opaque, v);
 		} else if (u->out) {
 			fputc(v, u->out);
 			if (v == '\n')
@@ -109,13 +111,13 @@ static void uart_write(void *dev, uint32_t off, uint32_t val, unsigned size)
 static void uart_reset(void *dev)
 {
 	node_uart *u = dev;
-	FILE *out = u->out;
-	node_irq irq = u->irq;
-	uint64_t tx = u->tx_bytes;
+	node_uart keep = *u;
 	memset(u, 0, sizeof(*u));
-	u->out = out;
-	u->irq = irq;
-	u->tx_bytes = tx;
+	u->out = keep.out;
+	u->irq = keep.irq;
+	u->tx = keep.tx;
+	u->tx_opaque = keep.tx_opaque;
+	u->tx_bytes = keep.tx_bytes;
 	u->lcr = 0x03;
 }
 

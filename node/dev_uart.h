@@ -21,7 +21,10 @@ typedef struct node_uart {
 	unsigned rx_head, rx_count;
 	int thr_ipending; /* THR-empty interrupt pending (cleared by reading IIR) */
 	node_irq irq;
-	FILE *out;
+	FILE *out; /* transmit sink when tx is NULL */
+	/* Optional transmit hook (the host console): called for every byte. */
+	void (*tx)(void *opaque, uint8_t byte);
+	void *tx_opaque;
 	uint64_t tx_bytes;
 } node_uart;
 

@@ -1,0 +1,488 @@
+/* cli/config.c: the YAML machine description (see cli/config.h). The file
+ * is loaded as a libyaml document; each section is a table of known keys
+ * with a parser each, so an unknown key or a bad value is reported with its
+ * position and the allowed choices. */
+#include "cli/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct ctx {
+	yaml_document_t *doc;
+	const char *path;
+	char *dir; /* the file's directory, for relative paths */
+	char *err;
+	size_t errlen;
+	cli_config *c;
+} ctx;
+
+static int fail(ctx *x, const yaml_node_t *n, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int k = snprintf(x->err, x->errlen, "%s:%zu:%zu: %s: ", x->path,
+			 n ? n->start_mark.line + 1 : 0, n ? n->start_mark.column + 1 : 0, field);
+	va_start(ap, fmt);
+	if (k >= 0 && (size_t)k < x->errlen)
+		vsnprintf(x->err + k, x->errlen - (size_t)k, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int get_scalar(ctx *x, const yaml_node_t *n, const char *field, const char **out)
+{
+	*out = scalar(n);
+	if (!*out)
+		return fail(x, n, field, "expected a single value, found a %s",
+			    n->type == YAML_MAPPING_NODE ? "mapping" : "list");
+	return 0;
+}
+
+static int get_uint(ctx *x, const yaml_node_t *n, const char *field, unsigned long long lo,
+		    unsigned long long hi, unsigned long long *out)
+{
+	const char *s;
+	if (get_scalar(x, n, field, &s))
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (!*s || *end || errno || s[0] == '-' || v < lo || v > hi)
+		return fail(x, n, field, "'%s' is not a whole number from %llu to %llu", s, lo, hi);
+	*out = v;
+	return 0;
+}
+
+/* A size in bytes: a number with an optional K, M or G suffix (powers of
+ * 1024). */
+static int get_size(ctx *x, const yaml_node_t *n, const char *field, unsigned long long lo,
+		    unsigned long long hi, unsigned long long *out)
+{
+	const char *s;
+	if (get_scalar(x, n, field, &s))
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned long long mul = 1;
+	if (*end == 'K' || *end == 'k')
+		mul = 1ull << 10;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1ull << 20;
+	else if (*end == 'G' || *end == 'g')
+		mul = 1ull << 30;
+	if (mul > 1) {
+		end++;
+		if (*end == 'i' || *end == 'B')
+			end++;
+		if (*end == 'B')
+			end++;
+	}
+	if (!isdigit((unsigned char)s[0]) || *end || errno || v > hi / mul || v * mul < lo ||
+	    v * mul > hi)
+		return fail(x, n, field,
+			    "'%s' is not a size from %lluM to %lluM (write e.g. 64M or 1G)", s,
+			    lo >> 20, hi >> 20);
+	*out = v * mul;
+	return 0;
+}
+
+static int get_bool(ctx *x, const yaml_node_t *n, const char *field, bool *out)
+{
+	const char *s;
+	if (get_scalar(x, n, field, &s))
+		return -1;
+	if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")) {
+		*out = false;
+		return 0;
+	}
+	return fail(x, n, field, "'%s' is not true or false", s);
+}
+
+static int get_choice(ctx *x, const yaml_node_t *n, const char *field, const char *const *choices,
+		      int *out)
+{
+	const char *s;
+	if (get_scalar(x, n, field, &s))
+		return -1;
+	char allowed[256] = "";
+	for (int i = 0; choices[i]; i++) {
+		if (!strcmp(s, choices[i])) {
+			*out = i;
+			return 0;
+		}
+		strncat(allowed, i ? ", " : "", sizeof(allowed) - strlen(allowed) - 1);
+		strncat(allowed, choices[i], sizeof(allowed) - strlen(allowed) - 1);
+	}
+	return fail(x, n, field, "'%s' is not one of: %s", s, allowed);
+}
+
+/* A path, made relative to the config file's directory unless absolute. */
+static int get_path(ctx *x, const yaml_node_t *n, const char *field, char **out)
+{
+	const char *s;
+	if (get_scalar(x, n, field, &s))
+		return -1;
+	if (!*s)
+		return fail(x, n, field, "empty path");
+	size_t len = strlen(x->dir) + strlen(s) + 2;
+	char *p = malloc(len);
+	if (!p)
+		return fail(x, n, field, "out of memory");
+	if (s[0] == '/')
+		snprintf(p, len, "%s", s);
+	else
+		snprintf(p, len, "%s/%s", x->dir, s);
+	free(*out);
+	*out = p;
+	return 0;
+}
+
+static int get_string(ctx *x, const yaml_node_t *n, const char *field, char **out)
+{
+	const char *s;
+	if (get_scalar(x, n, field, &s))
+		return -1;
+	free(*out);
+	*out = strdup(s);
+	return *out ? 0 : fail(x, n, field, "out of memory");
+}
+
+/* ---- sections ----------------------------------------------------------- */
+
+typedef int (*key_fn)(ctx *x, yaml_node_t *v, const char *field);
+typedef struct key_entry {
+	const char *key;
+	key_fn fn;
+} key_entry;
+
+static int walk_mapping(ctx *x, yaml_node_t *n, const char *section, const key_entry *keys)
+{
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(x, n, section, "expected a mapping of keys to values");
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(x->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(x->doc, p->value);
+		const char *name = scalar(k);
+		char field[128];
+		snprintf(field, sizeof(field), "%s%s%s", section, *section ? "." : "",
+			 name ? name : "?");
+		const key_entry *e = keys;
+		for (; e->key; e++)
+			if (name && !strcmp(name, e->key))
+				break;
+		if (!e->key) {
+			char allowed[512] = "";
+			for (const key_entry *a = keys; a->key; a++) {
+				strncat(allowed, a == keys ? "" : ", ",
+					sizeof(allowed) - strlen(allowed) - 1);
+				strncat(allowed, a->key, sizeof(allowed) - strlen(allowed) - 1);
+			}
+			return fail(x, k, field, "unknown key; allowed here: %s", allowed);
+		}
+		if (e->fn(x, v, field))
+			return -1;
+	}
+	return 0;
+}
+
+static int k_nodes(ctx *x, yaml_node_t *v, const char *f)
+{
+	unsigned long long n = 0;
+	if (get_uint(x, v, f, 1, 1, &n))
+		return fail(x, v, f,
+			    "only 1 node is supported so far (the multi-node machine "
+			    "is not built yet)");
+	x->c->nodes = (int)n;
+	return 0;
+}
+
+static int k_cpus(ctx *x, yaml_node_t *v, const char *f)
+{
+	unsigned long long n = 0;
+	if (get_uint(x, v, f, 1, 1, &n))
+		return fail(x, v, f, "only 1 CPU per node is supported so far");
+	x->c->machine.ncpus = (int)n;
+	return 0;
+}
+
+static int k_memory(ctx *x, yaml_node_t *v, const char *f)
+{
+	unsigned long long n = 0;
+	if (get_size(x, v, f, 4ull << 20, 496ull << 20, &n))
+		return -1;
+	if (n & (NODE_PAGE_SIZE - 1))
+		return fail(x, v, f, "must be a multiple of 4K");
+	x->c->machine.ram_bytes = (uint32_t)n;
+	return 0;
+}
+
+static int k_clock(ctx *x, yaml_node_t *v, const char *f)
+{
+	unsigned long long n = 0;
+	if (get_uint(x, v, f, 1, 4000, &n))
+		return -1;
+	x->c->machine.cpu_hz = (uint32_t)(n * 1000000u);
+	return 0;
+}
+
+static int lat(ctx *x, yaml_node_t *v, const char *f, unsigned *out)
+{
+	unsigned long long n = 0;
+	if (get_uint(x, v, f, 1, 1000000, &n))
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+static int k_l2(ctx *x, yaml_node_t *v, const char *f)
+{
+	return lat(x, v, f, &x->c->l2_hit_ns);
+}
+static int k_local(ctx *x, yaml_node_t *v, const char *f)
+{
+	return lat(x, v, f, &x->c->local_miss_ns);
+}
+static int k_remote(ctx *x, yaml_node_t *v, const char *f)
+{
+	return lat(x, v, f, &x->c->remote_miss_ns);
+}
+
+static const key_entry latency_keys[] = {
+	{"l2_hit_ns", k_l2},
+	{"local_miss_ns", k_local},
+	{"remote_miss_ns", k_remote},
+	{NULL, NULL},
+};
+
+static int k_latency(ctx *x, yaml_node_t *v, const char *f)
+{
+	return walk_mapping(x, v, f, latency_keys);
+}
+
+static const key_entry machine_keys[] = {
+	{"nodes", k_nodes},	{"cpus_per_node", k_cpus}, {"memory_per_node", k_memory},
+	{"clock_mhz", k_clock}, {"latency", k_latency},	   {NULL, NULL},
+};
+
+static int k_machine(ctx *x, yaml_node_t *v, const char *f)
+{
+	return walk_mapping(x, v, f, machine_keys);
+}
+
+static int k_kernel(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_path(x, v, f, &x->c->kernel);
+}
+static int k_cmdline(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_string(x, v, f, &x->c->cmdline);
+}
+
+static const key_entry boot_keys[] = {
+	{"kernel", k_kernel},
+	{"cmdline", k_cmdline},
+	{NULL, NULL},
+};
+
+static int k_boot(ctx *x, yaml_node_t *v, const char *f)
+{
+	return walk_mapping(x, v, f, boot_keys);
+}
+
+static int k_image(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_path(x, v, f, &x->c->disk_images[x->c->machine.ndisks]);
+}
+static int k_readonly(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_bool(x, v, f, &x->c->machine.disks[x->c->machine.ndisks].readonly);
+}
+
+static const key_entry disk_keys[] = {
+	{"image", k_image},
+	{"readonly", k_readonly},
+	{NULL, NULL},
+};
+
+static int k_disks(ctx *x, yaml_node_t *v, const char *f)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(x, v, f, "expected a list of disks (- image: FILE)");
+	for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+	     i++) {
+		yaml_node_t *d = yaml_document_get_node(x->doc, *i);
+		char field[64];
+		int n = x->c->machine.ndisks;
+		snprintf(field, sizeof(field), "%s[%d]", f, n);
+		if (n == NODE_MAX_DISKS)
+			return fail(x, d, field, "at most %d disks", NODE_MAX_DISKS);
+		if (walk_mapping(x, d, field, disk_keys))
+			return -1;
+		if (!x->c->disk_images[n])
+			return fail(x, d, field, "a disk needs an image: FILE");
+		x->c->machine.disks[n].image = x->c->disk_images[n];
+		x->c->machine.ndisks++;
+	}
+	return 0;
+}
+
+static int k_net_devices(ctx *x, yaml_node_t *v, const char *f)
+{
+	unsigned long long n = 0;
+	if (get_uint(x, v, f, 0, NODE_MAX_NETS, &n))
+		return -1;
+	x->c->machine.nnets = (int)n;
+	return 0;
+}
+
+static int k_net_backend(ctx *x, yaml_node_t *v, const char *f)
+{
+	static const char *const choices[] = {"none", "loopback", NULL};
+	int i;
+	if (get_choice(x, v, f, choices, &i))
+		return -1;
+	x->c->machine.net_loopback = i == 1;
+	return 0;
+}
+
+static const key_entry net_keys[] = {
+	{"devices", k_net_devices},
+	{"backend", k_net_backend},
+	{NULL, NULL},
+};
+
+static int k_network(ctx *x, yaml_node_t *v, const char *f)
+{
+	if (walk_mapping(x, v, f, net_keys))
+		return -1;
+	if (x->c->machine.net_loopback && x->c->machine.nnets < 2)
+		return fail(x, v, f, "backend loopback joins two devices: set devices: 2");
+	return 0;
+}
+
+static int k_input(ctx *x, yaml_node_t *v, const char *f)
+{
+	static const char *const choices[] = {"stdin", "none", NULL};
+	int i;
+	if (get_choice(x, v, f, choices, &i))
+		return -1;
+	x->c->input = i == 0 ? CLI_INPUT_STDIN : CLI_INPUT_NONE;
+	return 0;
+}
+static int k_script(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_path(x, v, f, &x->c->script);
+}
+static int k_output(ctx *x, yaml_node_t *v, const char *f)
+{
+	const char *s = scalar(v);
+	if (s && !strcmp(s, "stdout")) {
+		free(x->c->output);
+		x->c->output = NULL;
+		return 0;
+	}
+	return get_path(x, v, f, &x->c->output);
+}
+
+static const key_entry console_keys[] = {
+	{"input", k_input},
+	{"script", k_script},
+	{"output", k_output},
+	{NULL, NULL},
+};
+
+static int k_console(ctx *x, yaml_node_t *v, const char *f)
+{
+	return walk_mapping(x, v, f, console_keys);
+}
+
+static int k_seed(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_uint(x, v, f, 0, UINT64_MAX, &x->c->seed);
+}
+
+static const key_entry top_keys[] = {
+	{"machine", k_machine}, {"boot", k_boot}, {"disks", k_disks}, {"network", k_network},
+	{"console", k_console}, {"seed", k_seed}, {NULL, NULL},
+};
+
+void cli_config_default(cli_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	node_machine_config_default(&c->machine);
+	c->nodes = 1;
+	c->l2_hit_ns = 50;
+	c->local_miss_ns = 300;
+	c->remote_miss_ns = 900;
+	c->input = CLI_INPUT_STDIN;
+	c->seed = 1;
+}
+
+void cli_config_free(cli_config *c)
+{
+	free(c->kernel);
+	free(c->cmdline);
+	free(c->script);
+	free(c->output);
+	for (int i = 0; i < NODE_MAX_DISKS; i++)
+		free(c->disk_images[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+int cli_config_load(cli_config *c, const char *path, char *err, size_t errlen)
+{
+
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open config: %s", path, strerror(errno));
+		return -1;
+	}
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	int rc = -1;
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(err, errlen, "%s:%zu:%zu: not valid YAML: %s", path,
+			 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+			 parser.problem ? parser.problem : "syntax error");
+		yaml_parser_delete(&parser);
+		fclose(f);
+		return -1;
+	}
+	char *dir = strdup(path);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	if (slash)
+		*slash = 0;
+	else if (dir)
+		strcpy(dir, ".");
+	ctx x = {&doc, path, dir, err, errlen, c};
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!dir)
+		snprintf(err, errlen, "%s: out of memory", path);
+	else if (!root)
+		snprintf(err, errlen, "%s: empty config file", path);
+	else
+		rc = walk_mapping(&x, root, "", top_keys);
+	if (rc == 0)
+		c->machine.cmdline = c->cmdline;
+	free(dir);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return rc;
+}

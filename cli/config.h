@@ -1,0 +1,39 @@
+/* cli/config.h: the YAML machine description (configs/), parsed with
+ * libyaml into a node_machine_config plus what the command line needs.
+ *
+ * Every error names the file, the line and column, the field (as a dotted
+ * path, e.g. machine.memory_per_node), what was found and what is allowed.
+ * Paths in the file are relative to the file's own directory.
+ */
+#ifndef CLI_CONFIG_H
+#define CLI_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "node/machine.h"
+
+typedef enum { CLI_INPUT_STDIN, CLI_INPUT_NONE } cli_input;
+
+typedef struct cli_config {
+	node_machine_config machine;
+	int nodes;
+	/* latencies (ns), checked and kept for the cache and coherence model */
+	unsigned l2_hit_ns, local_miss_ns, remote_miss_ns;
+	char *kernel;  /* boot.kernel */
+	char *cmdline; /* boot.cmdline */
+	char *disk_images[NODE_MAX_DISKS];
+	cli_input input; /* console.input */
+	char *script;	 /* console.script */
+	char *output;	 /* console.output: NULL = stdout, else a file */
+	unsigned long long seed;
+} cli_config;
+
+/* Defaults: one node, one CPU, 64 MiB, 200 MHz, no devices. */
+void cli_config_default(cli_config *c);
+/* Parses path into c (on top of the defaults). Returns 0, or -1 with the
+ * message in err. */
+int cli_config_load(cli_config *c, const char *path, char *err, size_t errlen);
+void cli_config_free(cli_config *c);
+
+#endif

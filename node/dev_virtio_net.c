@@ -1,0 +1,95 @@
+/* node/dev_virtio_net.c: the virtio network device (virtio 1.x, §5.1) with
+ * a backend (see node/dev_virtio_net.h). No offloads and no mergeable
+ * buffers: the driver posts receive buffers large enough for a frame. */
+#include "node/dev_virtio_net.h"
+
+#include <linux/virtio_net.h>
+#include <string.h>
+
+#define RXQ 0
+#define TXQ 1
+#define MAX_FRAME sizeof(((node_virtio_net *)0)->frame)
+
+static uint32_t net_config_read(node_virtio *v, uint32_t off, unsigned size)
+{
+	node_virtio_net *n = v->state;
+	uint8_t cfg[8] = {0};
+	memcpy(cfg, n->mac, 6);
+	uint32_t val = 0;
+	if (off < sizeof(cfg) && size <= sizeof(cfg) - off)
+		memcpy(&val, cfg + off, size);
+	return val;
+}
+
+int node_virtio_net_receive(node_virtio_net *n, const uint8_t *frame, size_t len)
+{
+	node_virtio *v = n->vio;
+	node_virtq_elem e;
+	if (node_virtq_pop(v, RXQ, &e) != 1) {
+		n->rx_dropped++;
+		return -1;
+	}
+	struct virtio_net_hdr_v1 h;
+	memset(&h, 0, sizeof(h));
+	h.num_buffers = 1;
+	if (e.in_len < sizeof(h) + len) {
+		n->rx_dropped++;
+		node_virtq_push(v, RXQ, &e, 0);
+		return -1;
+	}
+	if (node_virtq_write(v, &e, 0, &h, sizeof(h)) ||
+	    node_virtq_write(v, &e, sizeof(h), frame, (uint32_t)len)) {
+		node_virtio_fail(v, "receive buffer outside memory");
+		return -1;
+	}
+	n->rx_frames++;
+	n->rx_bytes += len;
+	return node_virtq_push(v, RXQ, &e, (uint32_t)(sizeof(h) + len));
+}
+
+static void net_notify(node_virtio *v, int q)
+{
+	node_virtio_net *n = v->state;
+	if (q != TXQ)
+		return; /* new receive buffers: nothing is waiting for them */
+	uint8_t *frame = n->frame;
+	node_virtq_elem e;
+	while (node_virtq_pop(v, TXQ, &e) == 1) {
+		struct virtio_net_hdr_v1 h;
+		if (e.out_len < sizeof(h) || e.out_len - sizeof(h) > MAX_FRAME) {
+			node_virtio_fail(v, "transmit buffer shorter than the header or too long");
+			return;
+		}
+		uint32_t len = e.out_len - (uint32_t)sizeof(h);
+		if (node_virtq_read(v, &e, sizeof(h), frame, len)) {
+			node_virtio_fail(v, "transmit buffer outside memory");
+			return;
+		}
+		n->tx_frames++;
+		n->tx_bytes += len;
+		if (node_virtq_push(v, TXQ, &e, 0))
+			return;
+		if (n->backend.send)
+			n->backend.send(n->backend.opaque, frame, len);
+	}
+}
+
+static void loopback_send(void *opaque, const uint8_t *frame, size_t len)
+{
+	node_virtio_net_receive(opaque, frame, len);
+}
+
+void node_virtio_net_connect(node_virtio_net *a, node_virtio_net *b)
+{
+	a->backend = (node_net_backend){loopback_send, b};
+	b->backend = (node_net_backend){loopback_send, a};
+}
+
+const node_virtio_dev node_virtio_net_dev = {
+	.name = "virtio-net",
+	.device_id = 1,
+	.features = 1ull << VIRTIO_NET_F_MAC,
+	.nqueues = 2,
+	.config_read = net_config_read,
+	.notify = net_notify,
+};
