@@ -88,6 +88,23 @@ static void run_sends(cli_console *c)
 	}
 }
 
+static void record_mark(cli_console *c, const char *text)
+{
+	cli_console_mark *m = realloc(c->marks, sizeof(*m) * (size_t)(c->nmarks + 1));
+	if (!m)
+		return;
+	c->marks = m;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	m[c->nmarks++] = (cli_console_mark){
+		.text = text,
+		.insns = node_machine_insns(c->m),
+		.cycles = c->m->cpus[0].cycles,
+		.host_seconds = (double)(t.tv_sec - c->start.tv_sec) +
+				(double)(t.tv_nsec - c->start.tv_nsec) * 1e-9,
+	};
+}
+
 static void on_tx(void *opaque, uint8_t byte)
 {
 	cli_console *c = opaque;
@@ -102,6 +119,7 @@ static void on_tx(void *opaque, uint8_t byte)
 	c->seen[c->seen_len++] = (char)byte;
 	if (c->seen_len >= s->len && !memcmp(c->seen + c->seen_len - s->len, s->text, s->len)) {
 		c->seen_len = 0;
+		record_mark(c, s->text);
 		c->cur++;
 		run_sends(c);
 	} else if (c->seen_len > 65536) {
@@ -210,6 +228,7 @@ int cli_console_attach(cli_console *c, node_machine *m, FILE *out, bool use_stdi
 	c->out = out;
 	c->use_stdin = use_stdin;
 	c->stdin_open = use_stdin;
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
 	m->uart.tx = on_tx;
 	m->uart.tx_opaque = c;
 	if (use_stdin) {
@@ -291,5 +310,6 @@ void cli_console_detach(cli_console *c)
 	free(c->steps);
 	free(c->seen);
 	free(c->pending);
+	free(c->marks);
 	memset(c, 0, sizeof(*c));
 }

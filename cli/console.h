@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "node/machine.h"
 
@@ -22,6 +23,15 @@ typedef struct cli_script_step {
 	char *text;
 	size_t len;
 } cli_script_step;
+
+/* When an expect step matched: for boot-time measurements. The counts are
+ * those at the start of the CPU slice in which the text was printed (at most
+ * one slice, 10,000 instructions, early). */
+typedef struct cli_console_mark {
+	const char *text;
+	uint64_t insns, cycles;
+	double host_seconds;
+} cli_console_mark;
 
 typedef struct cli_console {
 	node_machine *m;
@@ -33,6 +43,9 @@ typedef struct cli_console {
 	size_t seen_len, seen_cap;
 	uint8_t *pending; /* bytes waiting to enter the UART */
 	size_t pending_len, pending_cap;
+	cli_console_mark *marks; /* one per expect step reached */
+	int nmarks;
+	struct timespec start;
 	bool escape; /* Ctrl-A was typed */
 	bool dead;   /* idle with no timer and no input that could ever come */
 } cli_console;

@@ -208,7 +208,23 @@ static const char *stop_name(int stop)
 	}
 }
 
-static int write_stats(const options *o, const node_machine *m, const char *stop, double secs)
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static int write_stats(const options *o, const node_machine *m, const cli_console *con,
+		       const char *stop, double secs)
 {
 	const node_cpu *c = &m->cpus[0];
 	uint64_t n = node_machine_insns(m);
@@ -231,11 +247,21 @@ static int write_stats(const options *o, const node_machine *m, const char *stop
 		"{\n  \"stop\": \"%s\",\n  \"exit_value\": %u,\n  \"instructions\": %llu,\n"
 		"  \"cycles\": %llu,\n  \"exceptions\": %llu,\n  \"tlb_refills\": %llu,\n"
 		"  \"uart_tx_bytes\": %llu,\n  \"disk_reads\": %llu,\n  \"disk_writes\": %llu,\n"
-		"  \"host_seconds\": %.6f,\n  \"mips\": %.3f\n}\n",
+		"  \"host_seconds\": %.6f,\n  \"mips\": %.3f,\n",
 		stop, m->power.value, (unsigned long long)n, (unsigned long long)c->cycles,
 		(unsigned long long)c->exceptions, (unsigned long long)c->tlb_refills,
 		(unsigned long long)m->uart.tx_bytes, (unsigned long long)m->blk[0].reads,
 		(unsigned long long)m->blk[0].writes, secs, mips);
+	fprintf(f, "  \"console_marks\": [");
+	for (int i = 0; i < con->nmarks; i++) {
+		const cli_console_mark *k = &con->marks[i];
+		fprintf(f, "%s\n    {\"text\": ", i ? "," : "");
+		json_string(f, k->text);
+		fprintf(f, ", \"instructions\": %llu, \"cycles\": %llu, \"host_seconds\": %.6f}",
+			(unsigned long long)k->insns, (unsigned long long)k->cycles,
+			k->host_seconds);
+	}
+	fprintf(f, "%s]\n}\n", con->nmarks ? "\n  " : "");
 	return fclose(f);
 }
 
@@ -323,7 +349,6 @@ static int run(const options *o)
 	double secs = seconds_since(&rt.start);
 	bool dead = rt.console.dead;
 	int left = cli_console_script_left(&rt.console);
-	cli_console_detach(&rt.console);
 
 	const char *why = stop_name(stop);
 	switch (stop) {
@@ -353,7 +378,7 @@ static int run(const options *o)
 		fprintf(stderr,
 			"discoflash: the console script stopped with %d step(s) not reached\n",
 			left);
-	if (write_stats(o, &m, why, secs) && status == 0)
+	if (write_stats(o, &m, &rt.console, why, secs) && status == 0)
 		status = EXIT_USAGE;
 out_machine:
 	node_machine_destroy(&m);
