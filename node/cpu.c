@@ -167,6 +167,7 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 	int64_t budget = budget_in, ds_mark = 0, excs = 0;
 	bool in_ds = false, want_exit = false;
 	uint32_t ds_target = 0, npc = cpu->pc, exc_pc = 0;
+	node_insn *ds_ip = NULL;
 	int exc = 0, exc_ce = 0, ret = NODE_RUN_BUDGET;
 	bool exc_refill = false;
 	node_decode_page *page = NULL;
@@ -244,32 +245,55 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 				EXIT_SOON();                                            \
 		}                                                                       \
 	} while (0)
-#define BRANCH(cond)                                              \
-	do {                                                      \
-		uint32_t pc_ = PC();                              \
-		ds_target = (cond) ? pc_ + 4 + ip->imm : pc_ + 8; \
-		in_ds = true;                                     \
-		ds_mark = budget - 2;                             \
-		NEXT;                                             \
+/* A branch continues, after its delay slot, at ds_ip when that is an entry
+ * of the current page (decode resolved the target: aux), else at ds_target. */
+#define BRANCH(cond)                                             \
+	do {                                                     \
+		if (cond) {                                      \
+			if (likely(ip->aux != NODE_NO_TARGET)) { \
+				ds_ip = &page->insn[ip->aux];    \
+			} else {                                 \
+				ds_ip = NULL;                    \
+				ds_target = PC() + 4 + ip->imm;  \
+			}                                        \
+		} else if (likely(!ip->rd)) {                    \
+			ds_ip = ip + 2;                          \
+		} else {                                         \
+			ds_ip = NULL;                            \
+			ds_target = PC() + 8;                    \
+		}                                                \
+		in_ds = true;                                    \
+		ds_mark = budget - 2;                            \
+		NEXT;                                            \
 	} while (0)
-#define BRANCH_LIKELY(cond)                            \
-	do {                                           \
-		uint32_t pc_ = PC();                   \
-		if (cond) {                            \
-			ds_target = pc_ + 4 + ip->imm; \
-			in_ds = true;                  \
-			ds_mark = budget - 2;          \
-			NEXT;                          \
-		}                                      \
-		npc = pc_ + 8;                         \
-		if (--budget <= 0) {                   \
-			cpu->pc = npc;                 \
-			goto out;                      \
-		}                                      \
-		goto jump;                             \
+#define BRANCH_LIKELY(cond)                                      \
+	do {                                                     \
+		if (cond) {                                      \
+			if (likely(ip->aux != NODE_NO_TARGET)) { \
+				ds_ip = &page->insn[ip->aux];    \
+			} else {                                 \
+				ds_ip = NULL;                    \
+				ds_target = PC() + 4 + ip->imm;  \
+			}                                        \
+			in_ds = true;                            \
+			ds_mark = budget - 2;                    \
+			NEXT;                                    \
+		}                                                \
+		/* not taken: the delay slot is skipped */       \
+		if (unlikely(--budget <= 0 || ip->rd)) {         \
+			npc = PC() + 8;                          \
+			if (budget <= 0) {                       \
+				cpu->pc = npc;                   \
+				goto out;                        \
+			}                                        \
+			goto jump;                               \
+		}                                                \
+		ip += 2;                                         \
+		DISPATCH();                                      \
 	} while (0)
 #define JUMP_TO(target)               \
 	do {                          \
+		ds_ip = NULL;         \
 		ds_target = (target); \
 		in_ds = true;         \
 		ds_mark = budget - 2; \
@@ -305,6 +329,14 @@ check:
 	if (in_ds) {
 		in_ds = false;
 		ds_mark = 0;
+		if (likely(ds_ip != NULL)) {
+			if (unlikely(want_exit || budget <= 0)) {
+				cpu->pc = vpage + ((uint32_t)(ds_ip - page->insn) << 2);
+				goto out;
+			}
+			ip = ds_ip;
+			DISPATCH();
+		}
 		npc = ds_target;
 		if (want_exit || budget <= 0) {
 			cpu->pc = npc;
@@ -381,11 +413,17 @@ op_DECODE : {
 	size_t idx = (size_t)(ip - page->insn);
 	uint32_t w;
 	memcpy(&w, cpu->mem->ram + ((size_t)page->ppn << NODE_PAGE_SHIFT) + idx * 4, 4);
-	node_decode_insn(w, ip);
+	node_decode_insn_at(w, (unsigned)idx, ip);
 	page->chunks |= 1u << (idx >> (NODE_CHUNK_SHIFT - 2));
 	DISPATCH();
 }
 op_PAGE_END:
+	/* falling off the page, possibly into a delay slot: a branch target
+	 * kept as an entry of this page must become an address first */
+	if (in_ds && ds_ip) {
+		ds_target = vpage + ((uint32_t)(ds_ip - page->insn) << 2);
+		ds_ip = NULL;
+	}
 	npc = vpage + NODE_PAGE_SIZE;
 	goto refetch;
 op_RI:
@@ -727,16 +765,16 @@ op_BGEZALL : {
 }
 op_BC1F:
 	CHECK_CU1();
-	BRANCH(!node_fpu_cc(F, ip->aux));
+	BRANCH(!node_fpu_cc(F, ip->sa));
 op_BC1T:
 	CHECK_CU1();
-	BRANCH(node_fpu_cc(F, ip->aux));
+	BRANCH(node_fpu_cc(F, ip->sa));
 op_BC1FL:
 	CHECK_CU1();
-	BRANCH_LIKELY(!node_fpu_cc(F, ip->aux));
+	BRANCH_LIKELY(!node_fpu_cc(F, ip->sa));
 op_BC1TL:
 	CHECK_CU1();
-	BRANCH_LIKELY(node_fpu_cc(F, ip->aux));
+	BRANCH_LIKELY(node_fpu_cc(F, ip->sa));
 
 	/* ---- exceptions and privileged ----------------------------------- */
 op_SYSCALL:

@@ -159,7 +159,7 @@ static void decode_cop1(uint32_t w, node_insn *d)
 		static const uint16_t bc[4] = {NODE_OP_BC1F, NODE_OP_BC1T, NODE_OP_BC1FL,
 					       NODE_OP_BC1TL};
 		d->op = bc[rt & 3];
-		d->aux = (rt >> 2) & 7; /* condition code */
+		d->sa = (rt >> 2) & 7; /* condition code */
 		d->imm = (uint32_t)(int32_t)(int16_t)w << 2;
 		return;
 	}
@@ -444,6 +444,47 @@ void node_decode_insn(uint32_t w, node_insn *d)
 	}
 	/* branches */
 	d->imm = (uint32_t)(int32_t)(int16_t)w << 2;
+}
+
+static bool is_pc_relative_branch(uint16_t op)
+{
+	switch (op) {
+	case NODE_OP_B:
+	case NODE_OP_BAL:
+	case NODE_OP_BEQ:
+	case NODE_OP_BNE:
+	case NODE_OP_BLEZ:
+	case NODE_OP_BGTZ:
+	case NODE_OP_BEQL:
+	case NODE_OP_BNEL:
+	case NODE_OP_BLEZL:
+	case NODE_OP_BGTZL:
+	case NODE_OP_BLTZ:
+	case NODE_OP_BGEZ:
+	case NODE_OP_BLTZL:
+	case NODE_OP_BGEZL:
+	case NODE_OP_BLTZAL:
+	case NODE_OP_BGEZAL:
+	case NODE_OP_BLTZALL:
+	case NODE_OP_BGEZALL:
+	case NODE_OP_BC1F:
+	case NODE_OP_BC1T:
+	case NODE_OP_BC1FL:
+	case NODE_OP_BC1TL: return true;
+	default: return false;
+	}
+}
+
+void node_decode_insn_at(uint32_t raw, unsigned idx, node_insn *out)
+{
+	node_decode_insn(raw, out);
+	if (!is_pc_relative_branch(out->op))
+		return;
+	/* a branch's target and fall-through, as entries of its own page: the
+	 * target is idx + 1 + offset words whatever the page's virtual address */
+	int32_t t = (int32_t)idx + 1 + ((int32_t)out->imm >> 2);
+	out->aux = t >= 0 && t < NODE_INSNS_PER_PAGE ? (uint16_t)t : NODE_NO_TARGET;
+	out->rd = idx == NODE_INSNS_PER_PAGE - 1;
 }
 
 node_decode_page *node_decode_page_get(node_mem *mem, uint32_t ppn)

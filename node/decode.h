@@ -69,6 +69,13 @@ typedef struct node_decode_page {
 /* Decodes one instruction word. Never fails: unknown encodings become
  * NODE_OP_RI, COP2/COP3 become NODE_OP_CPU_UNUSABLE. */
 void node_decode_insn(uint32_t raw, node_insn *out);
+/* The same for the word at index idx of its page; PC-relative branches then
+ * also get, in aux, the index of their target in the same page (or
+ * NODE_NO_TARGET when it lies in another page) and, in rd, 1 when the branch
+ * is the page's last word (its fall-through pc+8 is then past the next
+ * page's first word). BC1x keep their condition code in sa. */
+void node_decode_insn_at(uint32_t raw, unsigned idx, node_insn *out);
+#define NODE_NO_TARGET 0xffffu
 
 /* The decoded page for physical page ppn (which must be RAM), created on
  * first use; creating it revokes the CPUs' fast write translations of the

@@ -11,6 +11,7 @@ packages=(
 	libprotobuf-c-dev protobuf-c-compiler libuv1-dev libcmocka-dev libyaml-dev
 	gcc-mipsel-linux-gnu device-tree-compiler libfdt-dev e2fsprogs
 	qemu-user qemu-system-mips
+	linux-source-6.1 bc flex bison libssl-dev libelf-dev cpio
 )
 
 missing=()

@@ -14,5 +14,6 @@ if [ "${1:-}" = "--sanitize" ]; then
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fi
 "$root/scripts/build.sh" "$dir" "${opts[@]}"
+"$root/scripts/guest-images.sh" "$dir" # Linux kernel (cached) and root disk
 cd "$dir"
 ctest --output-on-failure -j "$(nproc)"

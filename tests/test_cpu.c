@@ -191,6 +191,48 @@ static void test_erl_kuseg_unmapped(void **state)
 	assert_int_equal(f->cpu.r[T1], 0xfeedf00du);
 }
 
+/* Branches on the last words of a page: the delay slot (or the
+ * fall-through) is in the next page, and a target kept as an entry of the
+ * page must survive the page change. */
+static void test_branches_at_page_end(void **state)
+{
+	fixture *f = *state;
+	const uint32_t end = 0x80005000u;	    /* first word of the next page */
+	const uint32_t after[] = {ADDIU(T1, T1, 1), /* delay slot / fall-through */
+				  ADDIU(T2, T2, 1), WAIT};
+	put(f, end, after, 3);
+	/* taken, backward, target in the same page, delay slot in the next */
+	const uint32_t back[] = {ADDIU(T3, T3, 1), WAIT};
+	put(f, end - 0x100, back, 2);
+	/* at pc = end - 4: target = pc + 4 + off * 4 = end - 0x100 */
+	uint32_t br = BEQ(ZERO, ZERO, (uint32_t)(-0x100 / 4) & 0xffff);
+	put(f, end - 4, &br, 1);
+	assert_int_equal(run_from(f, end - 4), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[T1], 1); /* delay slot ran */
+	assert_int_equal(f->cpu.r[T2], 0);
+	assert_int_equal(f->cpu.r[T3], 1); /* target reached */
+	assert_int_equal(f->cpu.pc, end - 0x100 + 8);
+
+	/* not taken at the last word: slot and fall-through in the next page */
+	br = BEQ(ZERO, T3, 5); /* t3 = 1: not taken */
+	put(f, end - 4, &br, 1);
+	assert_int_equal(run_from(f, end - 4), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[T1], 2);
+	assert_int_equal(f->cpu.r[T2], 1);
+
+	/* branch-likely not taken on the last and second-to-last words */
+	const uint32_t bl2[] = {BEQL(ZERO, T3, 5), ADDIU(T3, T3, 100)};
+	put(f, end - 8, bl2, 2);
+	assert_int_equal(run_from(f, end - 8), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[T3], 1); /* the nullified slot did not run */
+	assert_int_equal(f->cpu.r[T1], 3);
+	uint32_t bl1 = BEQL(ZERO, T3, 5);
+	put(f, end - 4, &bl1, 1);
+	assert_int_equal(run_from(f, end - 4), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[T1], 3); /* slot (next page) skipped */
+	assert_int_equal(f->cpu.r[T2], 3);
+}
+
 static void test_timer_deadline(void **state)
 {
 	fixture *f = *state;
@@ -220,6 +262,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_self_modifying_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlb_refill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_erl_kuseg_unmapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_branches_at_page_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timer_deadline, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
