@@ -236,6 +236,18 @@ static int write_stats(const options *o, const node_machine *m, const cli_consol
 			stop, (unsigned long long)n, (unsigned long long)c->cycles,
 			(double)c->cycles / m->cfg.cpu_hz, (unsigned long long)c->exceptions,
 			(unsigned long long)c->tlb_refills, secs, mips);
+	if (o->stats) {
+		static const char *const names[32] = {
+			[0] = "Int",  [1] = "Mod",  [2] = "TLBL", [3] = "TLBS", [4] = "AdEL",
+			[5] = "AdES", [6] = "IBE",  [7] = "DBE",  [8] = "Sys",	[9] = "Bp",
+			[10] = "RI",  [11] = "CpU", [12] = "Ov",  [13] = "Tr",	[15] = "FPE"};
+		fprintf(stderr, "discoflash: exceptions by kind:");
+		for (int i = 0; i < 32; i++)
+			if (c->exc_by_code[i])
+				fprintf(stderr, " %s %llu", names[i] ? names[i] : "?",
+					(unsigned long long)c->exc_by_code[i]);
+		fprintf(stderr, "\n");
+	}
 	if (!o->stats_json)
 		return 0;
 	FILE *f = fopen(o->stats_json, "w");

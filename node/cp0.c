@@ -227,6 +227,7 @@ uint32_t node_cpu_exception(node_cpu *cpu, int exc, uint32_t pc, bool in_delay, 
 {
 	uint32_t offset;
 	cpu->exceptions++;
+	cpu->exc_by_code[exc & 31]++;
 	if (!(cpu->status & NODE_ST_EXL)) {
 		cpu->epc = in_delay ? pc - 4 : pc;
 		if (in_delay)

@@ -124,6 +124,7 @@ typedef struct node_cpu {
 	uint64_t cycles; /* simulated cycles since reset */
 	uint64_t insns;	 /* instructions retired */
 	uint64_t exceptions;
+	uint64_t exc_by_code[32]; /* exceptions taken, by Cause.ExcCode */
 	uint64_t tlb_refills;
 
 	int cpunum;
