@@ -73,3 +73,39 @@ report "reset -> root mounted" 0
 report "reset -> Run /sbin/init" 1
 report "reset -> shell prompt" 2
 report "reset -> power-off (session)" -1
+
+# ---- the same kernel on QEMU (mipssim), to the root mount ------------------
+# Both machines get lpj=995328 (the delay-loop value discoflash measures at
+# 200 MHz): QEMU calibrates its delay loop against host time, so without it
+# every udelay() in its boot spins millions of extra guest instructions.
+# Wall time is measured the same way for both processes: from start until
+# the console shows the root-mount line (QEMU: "Cannot open root device",
+# it has no disk; discoflash: "VFS: Mounted root"), start-up included.
+command -v qemu-system-mipsel >/dev/null || { echo "(qemu-system-mipsel not installed: no baseline)"; exit 0; }
+dtc -q -I dts -O dtb -o "$tmp/mipssim.dtb" "$root/bench/qemu/mipssim.dts"
+mipsel-linux-gnu-objcopy --update-section .appended_dtb="$tmp/mipssim.dtb" \
+	"$(readlink -f "$images/vmlinux")" "$tmp/vmlinux.qemu"
+wall_until() { # wall_until PATTERN CMD... : seconds until CMD prints PATTERN
+	local start end
+	start=$EPOCHREALTIME
+	grep -m1 -q -- "$1" < <(shift; exec "$@" 2>&1)
+	end=$EPOCHREALTIME
+	awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+}
+q=() d=()
+for r in $(seq "$reps"); do
+	q+=("$(wall_until "Cannot open root device" timeout 60 qemu-system-mipsel -M mipssim -m 64 \
+		-kernel "$tmp/vmlinux.qemu" -nographic -monitor none -serial stdio)")
+	pkill -f "$tmp/vmlinux.qemu" 2>/dev/null || true
+	cp "$images/rootfs.ext2" "$tmp/root.img"
+	d+=("$(wall_until "VFS: Mounted root" timeout 60 "$disco" --kernel "$images/vmlinux" \
+		--disk "$tmp/root.img" --no-input --no-progress \
+		--cmdline "console=ttyS0 root=/dev/vda rw lpj=995328")")
+	pkill -f "$tmp/root.img" 2>/dev/null || true
+done
+qm=$(printf '%s\n' "${q[@]}" | median)
+dm=$(printf '%s\n' "${d[@]}" | median)
+echo
+echo "reset -> root mount, same vmlinux, lpj=995328, process wall time incl. start-up (median of $reps)"
+awk -v q="$qm" -v d="$dm" 'BEGIN {
+	printf "  discoflash          %8.3f s\n  qemu-system-mipsel  %8.3f s   (mipssim)\n  ratio discoflash / qemu  %.2f\n", d, q, d / q }'
