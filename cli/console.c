@@ -208,6 +208,7 @@ int cli_console_load_script(cli_console *c, const char *path, char *err, size_t 
 			rc = -1;
 			break;
 		}
+		text[len] = 0; /* also a C string, for messages and statistics */
 		cli_script_step *steps =
 			realloc(c->steps, sizeof(*steps) * (size_t)(c->nsteps + 1));
 		if (!steps) {
@@ -286,8 +287,10 @@ void cli_console_poll(cli_console *c, uint64_t idle_cycles)
 	size_t fed = 0;
 	while (fed < c->pending_len && node_uart_rx_space(&c->m->uart) > 0)
 		node_uart_rx_push(&c->m->uart, c->pending[fed++]);
-	memmove(c->pending, c->pending + fed, c->pending_len - fed);
-	c->pending_len -= fed;
+	if (fed) {
+		memmove(c->pending, c->pending + fed, c->pending_len - fed);
+		c->pending_len -= fed;
+	}
 	/* idle forever: no timer, nothing queued, nothing can be typed */
 	if (idle_cycles == UINT64_MAX && !c->pending_len && !(c->use_stdin && c->stdin_open)) {
 		c->dead = true;

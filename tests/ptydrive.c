@@ -75,17 +75,18 @@ static int load(const char *path, step **steps, int *n)
 		else if (!strncmp(p, "send ", 5))
 			p += 5;
 		else
-			return -1;
+			break; /* not a step: the caller sees the error */
 		size_t l = strlen(p);
 		if (l >= 2 && p[0] == '"' && p[l - 1] == '"')
 			p[l - 1] = 0, p++;
 		if (unescape(p, s.text, &s.len))
-			return -1;
+			break;
 		*steps = realloc(*steps, sizeof(step) * (size_t)(*n + 1));
 		(*steps)[(*n)++] = s;
 	}
+	int bad = !feof(f);
 	fclose(f);
-	return 0;
+	return bad ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -157,6 +158,7 @@ int main(int argc, char **argv)
 	}
 	int status;
 	waitpid(pid, &status, 0);
+	free(steps);
 	if (cur < nsteps)
 		fprintf(stderr, "\nptydrive: the command ended at step %d of %d\n", cur + 1,
 			nsteps);
