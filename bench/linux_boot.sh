@@ -25,20 +25,7 @@ for f in "$disco" "$images/vmlinux" "$images/rootfs.ext2"; do
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cat >"$tmp/boot.script" <<'SCRIPT'
-expect "VFS: Mounted root"
-expect "Run /sbin/init"
-expect "flash0:/# "
-send "uname -a\n"
-expect "flash0:/# "
-send "cat /proc/cpuinfo\n"
-expect "flash0:/# "
-send "mount\n"
-expect "flash0:/# "
-send "echo written-by-the-guest > /root/note.txt; sync; cat /root/note.txt\n"
-expect "flash0:/# "
-send "poweroff\n"
-SCRIPT
+session=$root/guest/linux/session.script
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { # field JSON MARK_INDEX KEY  (MARK_INDEX -1: top level)
@@ -53,7 +40,7 @@ PY
 for r in $(seq "$reps"); do
 	cp "$images/rootfs.ext2" "$tmp/root.img"
 	"$disco" --kernel "$images/vmlinux" --disk "$tmp/root.img" --no-input --no-progress \
-		--cmdline "console=ttyS0 root=/dev/vda rw" --console-script "$tmp/boot.script" \
+		--cmdline "console=ttyS0 root=/dev/vda rw" --console-script "$session" \
 		--stats-json "$tmp/run$r.json" >"$tmp/console$r.log" 2>&1 || {
 		echo "linux_boot: run $r failed:" >&2
 		tail -n 20 "$tmp/console$r.log" >&2

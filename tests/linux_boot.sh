@@ -7,6 +7,7 @@ set -u
 disco=$1 images=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+session=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/guest/linux/session.script
 for f in vmlinux rootfs.ext2; do
 	if [ ! -e "$images/$f" ]; then
 		echo "FAIL: $images/$f missing: run scripts/guest-images.sh (scripts/test.sh does)"
@@ -14,22 +15,9 @@ for f in vmlinux rootfs.ext2; do
 	fi
 done
 cp "$images/rootfs.ext2" "$tmp/root.img"
-cat >"$tmp/boot.script" <<'SCRIPT'
-# wait for the shell, then work at it
-expect "flash0:/# "
-send "uname -a\n"
-expect "flash0:/# "
-send "cat /proc/cpuinfo\n"
-expect "flash0:/# "
-send "mount\n"
-expect "flash0:/# "
-send "echo written-by-the-guest > /root/note.txt; sync; cat /root/note.txt\n"
-expect "flash0:/# "
-send "poweroff\n"
-SCRIPT
 "$disco" --kernel "$images/vmlinux" --disk "$tmp/root.img" --no-input \
 	--cmdline "console=ttyS0 root=/dev/vda rw" \
-	--console-script "$tmp/boot.script" --max-insns 20000000000 \
+	--console-script "$session" --max-insns 20000000000 \
 	--stats-json "$tmp/stats.json" >"$tmp/console.log" 2>"$tmp/stderr.log"
 rc=$?
 cat "$tmp/console.log"
