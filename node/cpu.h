@@ -52,6 +52,7 @@ enum {
 #define NODE_ST_KSU 0x00000018u
 #define NODE_ST_UM 0x00000010u
 #define NODE_ST_IM 0x0000ff00u
+#define NODE_ST_IM7 0x00008000u /* the timer's interrupt mask (IntCtl.IPTI = 7) */
 #define NODE_ST_NMI 0x00080000u
 #define NODE_ST_SR 0x00100000u
 #define NODE_ST_TS 0x00200000u

@@ -212,7 +212,7 @@ int node_machine_run(node_machine *m)
 			uint64_t t = UINT64_MAX;
 			for (int i = 0; i < m->ncpus; i++) {
 				const node_cpu *c = &m->cpus[i];
-				if ((c->status & NODE_CAUSE_IP7) && c->timer_deadline < t)
+				if ((c->status & NODE_ST_IM7) && c->timer_deadline < t)
 					t = c->timer_deadline;
 			}
 			if (m->poll) {
