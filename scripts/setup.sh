@@ -12,6 +12,7 @@ packages=(
 	gcc-mipsel-linux-gnu device-tree-compiler libfdt-dev e2fsprogs
 	qemu-user qemu-system-mips
 	linux-source-6.1 bc flex bison libssl-dev libelf-dev cpio
+	spin
 )
 
 missing=()
