@@ -2,24 +2,15 @@
  * load or be refused with a message - never crash or touch memory outside
  * the node's RAM. Build with -DDISCOFLASH_FUZZ=ON (clang). */
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include "node/elf.h"
+#include "tests/fuzz/fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/discoflash-fuzz-elf-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
+	if (fuzz_write_temp(path, data, size))
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		unlink(path);
-		return 0;
-	}
-	close(fd);
 	node_mem mem;
 	if (node_mem_init(&mem, 1u << 20) == 0) {
 		node_elf_info info;
