@@ -445,7 +445,6 @@ void cli_config_free(cli_config *c)
 
 int cli_config_load(cli_config *c, const char *path, char *err, size_t errlen)
 {
-
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot open config: %s", path, strerror(errno));

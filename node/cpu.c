@@ -25,7 +25,9 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-enum { SLOW_OK = 0, SLOW_MMIO = 1, SLOW_EXC = 2 };
+/* SLOW_RAM: RAM the fast path may not cache (a page holding code), reached
+ * through node_mem; only data_translate returns it. */
+enum { SLOW_OK = 0, SLOW_MMIO = 1, SLOW_EXC = 2, SLOW_RAM = 3 };
 
 typedef struct slow_result {
 	int exc;
@@ -46,7 +48,7 @@ static inline bool irq_deliverable(const node_cpu *cpu)
 
 /* Translates va for a data access of size bytes, installing a fast
  * translation when the memory system grants one. Returns SLOW_OK with *host
- * set, SLOW_MMIO with *pa set, or SLOW_EXC with *sr filled. */
+ * set, SLOW_RAM or SLOW_MMIO with *pa set, or SLOW_EXC with *sr filled. */
 static int data_translate(node_cpu *cpu, uint32_t va, unsigned size, bool store, uint8_t **host,
 			  uint32_t *pa, slow_result *sr)
 {
@@ -63,14 +65,8 @@ static int data_translate(node_cpu *cpu, uint32_t va, unsigned size, bool store,
 		return SLOW_EXC;
 	}
 	uint8_t *page = node_mem_fast_page(cpu->mem, *pa, store);
-	if (!page) {
-		if (*pa < cpu->mem->ram_size) {
-			/* RAM the fast path may not cache (a page holding code) */
-			*host = NULL;
-			return SLOW_MMIO;
-		}
-		return SLOW_MMIO;
-	}
+	if (!page)
+		return *pa < cpu->mem->ram_size ? SLOW_RAM : SLOW_MMIO;
 	uint32_t vpage = va & ~(NODE_PAGE_SIZE - 1);
 	unsigned slot = (va >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1);
 	node_ftlb *e = store ? &cpu->wtlb[cpu->mode][slot] : &cpu->rtlb[cpu->mode][slot];
@@ -93,14 +89,13 @@ static int load_slow(node_cpu *cpu, uint32_t va, unsigned size, uint32_t *val, s
 		}
 		return SLOW_OK;
 	}
-	if (r == SLOW_MMIO) {
-		bool ram = pa < cpu->mem->ram_size;
+	if (r != SLOW_EXC) {
 		if (node_mem_read(cpu->mem, pa, size, val)) {
 			sr->exc = NODE_EXC_DBE;
 			sr->refill = false;
 			return SLOW_EXC;
 		}
-		return ram ? SLOW_OK : SLOW_MMIO;
+		return r == SLOW_RAM ? SLOW_OK : SLOW_MMIO;
 	}
 	return r;
 }
@@ -118,14 +113,13 @@ static int store_slow(node_cpu *cpu, uint32_t va, unsigned size, uint32_t val, s
 		}
 		return SLOW_OK;
 	}
-	if (r == SLOW_MMIO) {
-		bool ram = pa < cpu->mem->ram_size;
+	if (r != SLOW_EXC) {
 		if (node_mem_write(cpu->mem, pa, size, val)) {
 			sr->exc = NODE_EXC_DBE;
 			sr->refill = false;
 			return SLOW_EXC;
 		}
-		return ram ? SLOW_OK : SLOW_MMIO;
+		return r == SLOW_RAM ? SLOW_OK : SLOW_MMIO;
 	}
 	return r;
 }
@@ -141,14 +135,14 @@ static int store_merge(node_cpu *cpu, uint32_t va, uint32_t val, uint32_t keep, 
 		*p = (*p & keep) | val;
 		return SLOW_OK;
 	}
-	if (r == SLOW_MMIO) {
+	if (r != SLOW_EXC) {
 		if (node_mem_read(cpu->mem, pa, 4, &old) ||
 		    node_mem_write(cpu->mem, pa, 4, (old & keep) | val)) {
 			sr->exc = NODE_EXC_DBE;
 			sr->refill = false;
 			return SLOW_EXC;
 		}
-		return pa < cpu->mem->ram_size ? SLOW_OK : SLOW_MMIO;
+		return r == SLOW_RAM ? SLOW_OK : SLOW_MMIO;
 	}
 	return r;
 }

@@ -2,6 +2,7 @@
  * (see node/decode.h). */
 #include "node/decode.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,12 +81,9 @@ static void decode_regimm(uint32_t w, node_insn *d)
 	d->op = ops[rt] ? ops[rt] : NODE_OP_RI;
 	if (d->op == NODE_OP_BGEZAL && d->rs == 0)
 		d->op = NODE_OP_BAL;
-	if (d->op >= NODE_OP_TGEI && d->op <= NODE_OP_TNEI)
-		d->imm = (uint32_t)(int32_t)(int16_t)w;
-	else if (d->op != NODE_OP_SYNCI)
-		d->imm = (uint32_t)(int32_t)(int16_t)w << 2;
-	else
-		d->imm = (uint32_t)(int32_t)(int16_t)w;
+	/* traps and synci take the offset as is, branches in words */
+	bool words = !(d->op >= NODE_OP_TGEI && d->op <= NODE_OP_TNEI) && d->op != NODE_OP_SYNCI;
+	d->imm = (uint32_t)(int32_t)(int16_t)w << (words ? 2 : 0);
 }
 
 static void decode_cop0(uint32_t w, node_insn *d)
