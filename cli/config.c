@@ -203,10 +203,8 @@ static int walk_mapping(ctx *x, yaml_node_t *n, const char *section, const key_e
 static int k_nodes(ctx *x, yaml_node_t *v, const char *f)
 {
 	unsigned long long n = 0;
-	if (get_uint(x, v, f, 1, 1, &n))
-		return fail(x, v, f,
-			    "only 1 node is supported so far (the multi-node machine "
-			    "is not built yet)");
+	if (get_uint(x, v, f, 1, 64, &n))
+		return -1;
 	x->c->nodes = (int)n;
 	return 0;
 }
@@ -214,8 +212,8 @@ static int k_nodes(ctx *x, yaml_node_t *v, const char *f)
 static int k_cpus(ctx *x, yaml_node_t *v, const char *f)
 {
 	unsigned long long n = 0;
-	if (get_uint(x, v, f, 1, 1, &n))
-		return fail(x, v, f, "only 1 CPU per node is supported so far");
+	if (get_uint(x, v, f, 1, 8, &n))
+		return -1;
 	x->c->machine.ncpus = (int)n;
 	return 0;
 }
@@ -261,12 +259,123 @@ static int k_remote(ctx *x, yaml_node_t *v, const char *f)
 	return lat(x, v, f, &x->c->remote_miss_ns);
 }
 
+static int k_dir(ctx *x, yaml_node_t *v, const char *f)
+{
+	return lat(x, v, f, &x->c->directory_ns);
+}
+
+static int k_nak(ctx *x, yaml_node_t *v, const char *f)
+{
+	return lat(x, v, f, &x->c->nak_backoff_ns);
+}
+
 static const key_entry latency_keys[] = {
-	{"l2_hit_ns", k_l2},
-	{"local_miss_ns", k_local},
-	{"remote_miss_ns", k_remote},
-	{NULL, NULL},
+	{"l2_hit_ns", k_l2},	 {"local_miss_ns", k_local}, {"remote_miss_ns", k_remote},
+	{"directory_ns", k_dir}, {"nak_backoff_ns", k_nak},  {NULL, NULL},
 };
+
+static int cache_size(ctx *x, yaml_node_t *v, const char *f, unsigned *out)
+{
+	unsigned long long n = 0;
+	if (get_size(x, v, f, 1ull << 10, 64ull << 20, &n))
+		return -1;
+	if (n & (n - 1))
+		return fail(x, v, f, "must be a power of two");
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int cache_ways(ctx *x, yaml_node_t *v, const char *f, unsigned *out)
+{
+	unsigned long long n = 0;
+	if (get_uint(x, v, f, 1, 16, &n))
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int k_l1_size(ctx *x, yaml_node_t *v, const char *f)
+{
+	return cache_size(x, v, f, &x->c->l1_size);
+}
+
+static int k_l1_ways(ctx *x, yaml_node_t *v, const char *f)
+{
+	return cache_ways(x, v, f, &x->c->l1_ways);
+}
+
+static int k_l2_size(ctx *x, yaml_node_t *v, const char *f)
+{
+	return cache_size(x, v, f, &x->c->l2_size);
+}
+
+static int k_l2_ways(ctx *x, yaml_node_t *v, const char *f)
+{
+	return cache_ways(x, v, f, &x->c->l2_ways);
+}
+
+static const key_entry cache_keys[] = {
+	{"l1_size", k_l1_size}, {"l1_ways", k_l1_ways}, {"l2_size", k_l2_size},
+	{"l2_ways", k_l2_ways}, {NULL, NULL},
+};
+
+static int k_caches(ctx *x, yaml_node_t *v, const char *f)
+{
+	return walk_mapping(x, v, f, cache_keys);
+}
+
+static int k_model(ctx *x, yaml_node_t *v, const char *f)
+{
+	static const char *const choices[] = {"detailed", "fast", NULL};
+	int i;
+	if (get_choice(x, v, f, choices, &i))
+		return -1;
+	x->c->fast = i;
+	return 0;
+}
+
+/* blocks | round-robin | a list with one rank per node */
+static int k_placement(ctx *x, yaml_node_t *v, const char *f)
+{
+	if (v->type == YAML_SEQUENCE_NODE) {
+		int n = 0;
+		for (yaml_node_item_t *i = v->data.sequence.items.start;
+		     i < v->data.sequence.items.top; i++) {
+			yaml_node_t *e = yaml_document_get_node(x->doc, *i);
+			char field[64];
+			snprintf(field, sizeof(field), "%s[%d]", f, n);
+			unsigned long long r = 0;
+			if (n == 64)
+				return fail(x, e, field, "at most 64 nodes");
+			if (get_uint(x, e, field, 0, 4095, &r))
+				return -1;
+			x->c->place_list[n++] = (int)r;
+		}
+		x->c->placement = COH_PLACE_LIST;
+		x->c->place_list_len = n;
+		return 0;
+	}
+	static const char *const choices[] = {"blocks", "round-robin", NULL};
+	int i;
+	if (get_choice(x, v, f, choices, &i))
+		return -1;
+	x->c->placement = i == 0 ? COH_PLACE_BLOCKS : COH_PLACE_ROUND_ROBIN;
+	return 0;
+}
+
+static int k_quantum(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_uint(x, v, f, 1, 1ull << 40, &x->c->quantum);
+}
+
+static int k_hot(ctx *x, yaml_node_t *v, const char *f)
+{
+	unsigned long long n = 0;
+	if (get_uint(x, v, f, 0, 1u << 30, &n))
+		return -1;
+	x->c->hot_page_threshold = (unsigned)n;
+	return 0;
+}
 
 static int k_latency(ctx *x, yaml_node_t *v, const char *f)
 {
@@ -274,8 +383,17 @@ static int k_latency(ctx *x, yaml_node_t *v, const char *f)
 }
 
 static const key_entry machine_keys[] = {
-	{"nodes", k_nodes},	{"cpus_per_node", k_cpus}, {"memory_per_node", k_memory},
-	{"clock_mhz", k_clock}, {"latency", k_latency},	   {NULL, NULL},
+	{"nodes", k_nodes},
+	{"cpus_per_node", k_cpus},
+	{"memory_per_node", k_memory},
+	{"clock_mhz", k_clock},
+	{"memory_model", k_model},
+	{"caches", k_caches},
+	{"latency", k_latency},
+	{"placement", k_placement},
+	{"quantum", k_quantum},
+	{"hot_page_threshold", k_hot},
+	{NULL, NULL},
 };
 
 static int k_machine(ctx *x, yaml_node_t *v, const char *f)
@@ -292,8 +410,14 @@ static int k_cmdline(ctx *x, yaml_node_t *v, const char *f)
 	return get_string(x, v, f, &x->c->cmdline);
 }
 
+static int k_initrd(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_path(x, v, f, &x->c->initrd);
+}
+
 static const key_entry boot_keys[] = {
 	{"kernel", k_kernel},
+	{"initrd", k_initrd},
 	{"cmdline", k_cmdline},
 	{NULL, NULL},
 };
@@ -425,9 +549,17 @@ void cli_config_default(cli_config *c)
 	memset(c, 0, sizeof(*c));
 	node_machine_config_default(&c->machine);
 	c->nodes = 1;
+	c->fast = -1;
 	c->l2_hit_ns = 50;
 	c->local_miss_ns = 300;
 	c->remote_miss_ns = 900;
+	c->directory_ns = 50;
+	c->nak_backoff_ns = 100;
+	c->l1_size = 32u << 10;
+	c->l1_ways = 2;
+	c->l2_size = 1u << 20;
+	c->l2_ways = 2;
+	c->placement = COH_PLACE_BLOCKS;
 	c->input = CLI_INPUT_STDIN;
 	c->seed = 1;
 }
@@ -435,6 +567,7 @@ void cli_config_default(cli_config *c)
 void cli_config_free(cli_config *c)
 {
 	free(c->kernel);
+	free(c->initrd);
 	free(c->cmdline);
 	free(c->script);
 	free(c->output);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "coherence/map.h"
 #include "node/machine.h"
 
 typedef enum { CLI_INPUT_STDIN, CLI_INPUT_NONE } cli_input;
@@ -18,10 +19,19 @@ typedef enum { CLI_INPUT_STDIN, CLI_INPUT_NONE } cli_input;
 typedef struct cli_config {
 	node_machine_config machine;
 	int nodes;
-	/* latencies (ns), checked and kept for the cache and coherence model */
-	unsigned l2_hit_ns, local_miss_ns, remote_miss_ns;
-	char *kernel;  /* boot.kernel */
-	char *cmdline; /* boot.cmdline */
+	int fast; /* machine.memory_model: 1 fast (no caches, one node), 0 detailed,
+		   * -1 not given: fast for one node, detailed for more */
+	/* latencies (ns) of the cache and coherence model */
+	unsigned l2_hit_ns, local_miss_ns, remote_miss_ns, directory_ns, nak_backoff_ns;
+	unsigned l1_size, l1_ways, l2_size, l2_ways; /* machine.caches */
+	unsigned hot_page_threshold;
+	enum coh_placement placement; /* machine.placement */
+	int place_list[64];
+	int place_list_len;
+	unsigned long long quantum; /* machine.quantum, cycles (0: the lookahead) */
+	char *kernel;		    /* boot.kernel */
+	char *initrd;		    /* boot.initrd */
+	char *cmdline;		    /* boot.cmdline */
 	char *disk_images[NODE_MAX_DISKS];
 	cli_input input; /* console.input */
 	char *script;	 /* console.script */
@@ -29,7 +39,8 @@ typedef struct cli_config {
 	unsigned long long seed;
 } cli_config;
 
-/* Defaults: one node, one CPU, 64 MiB, 200 MHz, no devices. */
+/* Defaults: one node, one CPU, 64 MiB, 200 MHz, no devices, the detailed
+ * memory model with DESIGN.md's caches and latencies. */
 void cli_config_default(cli_config *c);
 /* Parses path into c (on top of the defaults). Returns 0, or -1 with the
  * message in err. */

@@ -98,8 +98,8 @@ static void record_mark(cli_console *c, const char *text)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	m[c->nmarks++] = (cli_console_mark){
 		.text = text,
-		.insns = node_machine_insns(c->m),
-		.cycles = c->m->cpus[0].cycles,
+		.insns = c->t.insns(c->t.ctx),
+		.cycles = c->t.cycles(c->t.ctx),
 		.host_seconds = (double)(t.tv_sec - c->start.tv_sec) +
 				(double)(t.tv_nsec - c->start.tv_nsec) * 1e-9,
 	};
@@ -223,15 +223,15 @@ int cli_console_load_script(cli_console *c, const char *path, char *err, size_t 
 	return rc;
 }
 
-int cli_console_attach(cli_console *c, node_machine *m, FILE *out, bool use_stdin)
+int cli_console_attach(cli_console *c, const cli_console_target *t, FILE *out, bool use_stdin)
 {
-	c->m = m;
+	c->t = *t;
 	c->out = out;
 	c->use_stdin = use_stdin;
 	c->stdin_open = use_stdin;
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
-	m->uart.tx = on_tx;
-	m->uart.tx_opaque = c;
+	t->uart->tx = on_tx;
+	t->uart->tx_opaque = c;
 	if (use_stdin) {
 		c->tty = isatty(STDIN_FILENO);
 		if (c->tty && raw_terminal() == 0)
@@ -258,7 +258,7 @@ static void read_stdin(cli_console *c, int timeout_ms)
 		if (c->escape) {
 			c->escape = false;
 			if (b == 'x' || b == 'X') {
-				c->m->stop_request = true;
+				c->t.stop(c->t.ctx);
 				return;
 			}
 			if (b != CTRL_A)
@@ -279,14 +279,14 @@ void cli_console_poll(cli_console *c, uint64_t idle_cycles)
 		if (idle_cycles && !c->pending_len) {
 			/* idle and waiting for a person: let simulated idle time
 			 * pass at real speed (capped), so the host CPU rests */
-			uint64_t ms = idle_cycles / (c->m->cfg.cpu_hz / 1000u);
+			uint64_t ms = idle_cycles / (c->t.cpu_hz / 1000u);
 			timeout = ms > 100 ? 100 : (int)ms;
 		}
 		read_stdin(c, timeout);
 	}
 	size_t fed = 0;
-	while (fed < c->pending_len && node_uart_rx_space(&c->m->uart) > 0)
-		node_uart_rx_push(&c->m->uart, c->pending[fed++]);
+	while (fed < c->pending_len && node_uart_rx_space(c->t.uart) > 0)
+		node_uart_rx_push(c->t.uart, c->pending[fed++]);
 	if (fed) {
 		memmove(c->pending, c->pending + fed, c->pending_len - fed);
 		c->pending_len -= fed;
@@ -294,7 +294,7 @@ void cli_console_poll(cli_console *c, uint64_t idle_cycles)
 	/* idle forever: no timer, nothing queued, nothing can be typed */
 	if (idle_cycles == UINT64_MAX && !c->pending_len && !(c->use_stdin && c->stdin_open)) {
 		c->dead = true;
-		c->m->stop_request = true;
+		c->t.stop(c->t.ctx);
 	}
 }
 

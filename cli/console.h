@@ -33,8 +33,19 @@ typedef struct cli_console_mark {
 	double host_seconds;
 } cli_console_mark;
 
+/* What the console drives: a UART plus a few questions to the machine (the
+ * one-node machine or the distributed one). */
+typedef struct cli_console_target {
+	node_uart *uart;
+	uint32_t cpu_hz;
+	void (*stop)(void *ctx);       /* stop the run (console escape, dead idle) */
+	uint64_t (*insns)(void *ctx);  /* instructions so far (for marks) */
+	uint64_t (*cycles)(void *ctx); /* simulated cycles so far */
+	void *ctx;
+} cli_console_target;
+
 typedef struct cli_console {
-	node_machine *m;
+	cli_console_target t;
 	FILE *out;
 	bool use_stdin, stdin_open, tty;
 	cli_script_step *steps;
@@ -55,7 +66,7 @@ typedef struct cli_console {
  * skipped. Returns 0 or -1 with a message naming the file and line. */
 int cli_console_load_script(cli_console *c, const char *path, char *err, size_t errlen);
 /* Attaches to the machine's UART. use_stdin: read host input from stdin. */
-int cli_console_attach(cli_console *c, node_machine *m, FILE *out, bool use_stdin);
+int cli_console_attach(cli_console *c, const cli_console_target *t, FILE *out, bool use_stdin);
 /* The poll hook body: flush output, feed input, pace idle time when a
  * person may type. */
 void cli_console_poll(cli_console *c, uint64_t idle_cycles);

@@ -20,6 +20,7 @@
 
 #include "cli/config.h"
 #include "cli/console.h"
+#include "node/flash.h"
 #include "node/machine.h"
 
 #ifndef DISCOFLASH_VERSION
@@ -36,6 +37,9 @@ typedef struct options {
 	const char *script;
 	const char *stats_json;
 	uint64_t max_insns;
+	uint64_t max_cycles;
+	uint64_t quantum;    /* 0: from the config */
+	int memory_model;    /* -1 from the config, 0 detailed, 1 fast */
 	uint32_t memory_mib; /* 0: from the config */
 	int progress;	     /* -1 auto (stderr is a terminal), 0 off, 1 on */
 	bool stats;
@@ -73,10 +77,17 @@ static void usage(FILE *f)
 		"  -k, --kernel FILE         ELF kernel to boot (overrides boot.kernel)\n"
 		"  -d, --disk FILE           disk image for the first disk (overrides disks[0])\n"
 		"      --cmdline TEXT        kernel command line (overrides boot.cmdline)\n"
-		"  -m, --memory MIB          RAM of the node in MiB (default 64)\n"
+		"  -m, --memory MIB          memory of each node in MiB (default 64)\n"
+		"      --memory-model MODEL  detailed (caches, directory coherence; the default\n"
+		"                            for several nodes) or fast (no cache model; one\n"
+		"                            node only; the default for one node)\n"
+		"      --quantum CYCLES      time quantum between rank exchanges (default: the\n"
+		"                            lookahead, exact; larger is faster and approximate)\n"
+		"      --max-cycles N        stop at simulated cycle N (exit status 3)\n"
 		"      --console-script FILE drive the console: lines `expect TEXT` / `send TEXT`\n"
 		"      --no-input            do not read the console from stdin\n"
-		"      --max-insns N         stop after N guest instructions (exit status 3)\n"
+		"      --max-insns N         stop after N guest instructions (exit status 3;\n"
+		"                            fast model only: use --max-cycles otherwise)\n"
 		"  -s, --stats               print run statistics on stderr at the end\n"
 		"      --stats-json FILE     write run statistics as JSON to FILE\n"
 		"      --progress            print a progress line on stderr every 5 s\n"
@@ -91,7 +102,8 @@ static void usage(FILE *f)
 		"stopped\n"
 		"with Ctrl-A x.\n"
 		"\n"
-		"Under MPI: mpirun -np N discoflash ... (rank 0 runs the single node for now).\n");
+		"Under MPI: mpirun -np N discoflash -c FILE runs the machine's nodes on N ranks\n"
+		"(machine.placement); results do not depend on N.\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -116,6 +128,9 @@ static int parse_options(int argc, char **argv, options *o)
 		OPT_CMDLINE,
 		OPT_SCRIPT,
 		OPT_NO_INPUT,
+		OPT_MAX_CYCLES,
+		OPT_QUANTUM,
+		OPT_MODEL,
 	};
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
@@ -126,6 +141,9 @@ static int parse_options(int argc, char **argv, options *o)
 		{"console-script", required_argument, NULL, OPT_SCRIPT},
 		{"no-input", no_argument, NULL, OPT_NO_INPUT},
 		{"max-insns", required_argument, NULL, OPT_MAX_INSNS},
+		{"max-cycles", required_argument, NULL, OPT_MAX_CYCLES},
+		{"quantum", required_argument, NULL, OPT_QUANTUM},
+		{"memory-model", required_argument, NULL, OPT_MODEL},
 		{"stats", no_argument, NULL, 's'},
 		{"stats-json", required_argument, NULL, OPT_STATS_JSON},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -136,6 +154,7 @@ static int parse_options(int argc, char **argv, options *o)
 	};
 	memset(o, 0, sizeof(*o));
 	o->progress = -1;
+	o->memory_model = -1;
 	int c;
 	uint64_t v;
 	while ((c = getopt_long(argc, argv, "c:k:d:m:shV", longopts, NULL)) != -1) {
@@ -165,6 +184,25 @@ static int parse_options(int argc, char **argv, options *o)
 				return EXIT_USAGE;
 			}
 			o->max_insns = v;
+			break;
+		case OPT_MAX_CYCLES:
+		case OPT_QUANTUM:
+			if (parse_u64(optarg, &v) || v == 0) {
+				fprintf(stderr,
+					"discoflash: --%s %s: give a positive count of cycles\n",
+					c == OPT_QUANTUM ? "quantum" : "max-cycles", optarg);
+				return EXIT_USAGE;
+			}
+			*(c == OPT_QUANTUM ? &o->quantum : &o->max_cycles) = v;
+			break;
+		case OPT_MODEL:
+			if (strcmp(optarg, "detailed") && strcmp(optarg, "fast")) {
+				fprintf(stderr,
+					"discoflash: --memory-model %s: give detailed or fast\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			o->memory_model = !strcmp(optarg, "fast");
 			break;
 		case 's': o->stats = true; break;
 		case OPT_STATS_JSON: o->stats_json = optarg; break;
@@ -277,6 +315,21 @@ static int write_stats(const options *o, const node_machine *m, const cli_consol
 	return fclose(f);
 }
 
+static void node_stop_fn(void *ctx)
+{
+	((node_machine *)ctx)->stop_request = true;
+}
+
+static uint64_t node_insns_fn(void *ctx)
+{
+	return node_machine_insns(ctx);
+}
+
+static uint64_t node_cycles_fn(void *ctx)
+{
+	return ((node_machine *)ctx)->cpus[0].cycles;
+}
+
 /* Merges the config file and the command line into cfg. */
 static int configure(const options *o, cli_config *cfg)
 {
@@ -308,6 +361,24 @@ static int configure(const options *o, cli_config *cfg)
 		cfg->machine.max_insns = o->max_insns;
 	if (o->no_input)
 		cfg->input = CLI_INPUT_NONE;
+	if (o->memory_model >= 0)
+		cfg->fast = o->memory_model;
+	if (cfg->fast < 0)
+		cfg->fast = cfg->nodes == 1;
+	if (o->quantum)
+		cfg->quantum = o->quantum;
+	if (cfg->fast && cfg->nodes > 1) {
+		fprintf(stderr,
+			"discoflash: the fast memory model runs one node only (this "
+			"machine has %d): use memory_model: detailed\n",
+			cfg->nodes);
+		return EXIT_USAGE;
+	}
+	if (!cfg->fast && o->max_insns) {
+		fprintf(stderr, "discoflash: --max-insns needs the fast memory model; the "
+				"detailed machine stops by simulated time: use --max-cycles\n");
+		return EXIT_USAGE;
+	}
 	if (!cfg->kernel) {
 		fprintf(stderr, "discoflash: no kernel given: use --kernel FILE, or -c FILE with "
 				"boot.kernel (see --help)\n");
@@ -316,13 +387,200 @@ static int configure(const options *o, cli_config *cfg)
 	return 0;
 }
 
-static int run(const options *o)
+/* ---- the detailed, distributed machine ----------------------------------- */
+
+static uint32_t ns_to_cycles(unsigned ns, uint32_t hz)
+{
+	return (uint32_t)(((uint64_t)ns * hz + 500000000u) / 1000000000u);
+}
+
+/* The machine description of the config in the terms of node/flash.h;
+ * -1 with a message when the latencies do not make a machine. */
+static int flash_config_of(const cli_config *c, flash_config *f, char *err, size_t errlen)
+{
+	flash_config_default(f);
+	f->base = c->machine;
+	f->nnodes = c->nodes;
+	uint32_t hz = c->machine.cpu_hz;
+	if (c->local_miss_ns <= c->directory_ns || c->remote_miss_ns < c->local_miss_ns + 2 ||
+	    c->l2_hit_ns == 0) {
+		snprintf(err, errlen,
+			 "machine.latency: need l2_hit_ns > 0, local_miss_ns > directory_ns (%u) "
+			 "and remote_miss_ns > local_miss_ns (got %u, %u, %u)",
+			 c->directory_ns, c->l2_hit_ns, c->local_miss_ns, c->remote_miss_ns);
+		return -1;
+	}
+	f->l2_hit = ns_to_cycles(c->l2_hit_ns, hz);
+	f->coh.dir = ns_to_cycles(c->directory_ns, hz);
+	f->coh.mem = ns_to_cycles(c->local_miss_ns, hz) - f->coh.dir;
+	f->coh.hop = ns_to_cycles((c->remote_miss_ns - c->local_miss_ns) / 2, hz);
+	f->coh.cache = f->l2_hit;
+	f->coh.nak_backoff = ns_to_cycles(c->nak_backoff_ns, hz);
+	f->coh.l2_bytes = c->l2_size;
+	f->coh.l2_ways = c->l2_ways;
+	f->coh.hot_threshold = c->hot_page_threshold;
+	if (!f->l2_hit || !f->coh.hop || !f->coh.mem) {
+		snprintf(err, errlen,
+			 "machine.latency: at %u MHz these latencies round to 0 cycles",
+			 hz / 1000000u);
+		return -1;
+	}
+	f->l1_bytes = c->l1_size;
+	f->l1_ways = c->l1_ways;
+	f->placement = c->placement;
+	f->place_list = c->place_list_len ? c->place_list : NULL;
+	if (c->placement == COH_PLACE_LIST && c->place_list_len != c->nodes) {
+		snprintf(err, errlen, "machine.placement: the list names %d ranks for %d nodes",
+			 c->place_list_len, c->nodes);
+		return -1;
+	}
+	f->quantum = c->quantum;
+	f->initrd = c->initrd;
+	return 0;
+}
+
+static void flash_poll(flash_machine *m, void *opaque)
+{
+	runtime *rt = opaque;
+	cli_console_poll(&rt->console, 0);
+	if (!rt->progress || seconds_since(&rt->last) < 5.0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &rt->last);
+	double secs = seconds_since(&rt->start);
+	uint64_t n = flash_local_insns(m);
+	fprintf(stderr,
+		"\r\n[discoflash] %.1f s  %.3f G instructions (this rank)  %.1f MIPS  %.4f s "
+		"simulated\r\n",
+		secs, n / 1e9, secs > 0 ? n / secs / 1e6 : 0.0, (double)flash_now(m) / 2e8);
+}
+
+static void flash_stop_fn(void *ctx)
+{
+	flash_request_stop(ctx);
+}
+
+static uint64_t flash_insns_fn(void *ctx)
+{
+	return flash_local_insns(ctx);
+}
+
+static uint64_t flash_cycles_fn(void *ctx)
+{
+	return flash_now(ctx);
+}
+
+static int run_flash(const options *o, cli_config *cfg, FILE *out, runtime *rt, void *comm)
+{
+	char err[1024];
+	flash_config fc;
+	if (flash_config_of(cfg, &fc, err, sizeof(err))) {
+		fprintf(stderr, "discoflash: %s\n", err);
+		return EXIT_USAGE;
+	}
+	fc.base.console = out;
+	fc.max_cycles = o->max_cycles;
+	fc.mpi_comm = comm;
+	flash_machine *m = flash_new(&fc, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "discoflash: %s\n", err);
+		return EXIT_USAGE;
+	}
+	int status = 0;
+	if (flash_boot(m, cfg->kernel, err, sizeof(err))) {
+		fprintf(stderr, "discoflash: %s\n", err);
+		flash_free(m);
+		return EXIT_USAGE;
+	}
+	node_uart *uart = flash_uart(m);
+	if (uart) {
+		cli_console_target t = {uart,		fc.base.cpu_hz,	 flash_stop_fn,
+					flash_insns_fn, flash_cycles_fn, m};
+		cli_console_attach(&rt->console, &t, out, cfg->input == CLI_INPUT_STDIN);
+		flash_set_poll(m, flash_poll, rt);
+	}
+	rt->progress = flash_is_rank0(m) && (o->progress == 1 || (o->progress < 0 && isatty(2)));
+	clock_gettime(CLOCK_MONOTONIC, &rt->start);
+	rt->last = rt->start;
+	int stop = flash_run(m);
+	double secs = seconds_since(&rt->start);
+	const char *why = stop_name(stop);
+	switch (stop) {
+	case NODE_STOP_POWEROFF: status = (int)(flash_exit_value(m) & 0xff); break;
+	case NODE_STOP_LIMIT:
+		if (flash_is_rank0(m))
+			fprintf(stderr, "discoflash: stopped at --max-cycles %llu\n",
+				(unsigned long long)o->max_cycles);
+		status = EXIT_LIMIT;
+		break;
+	case NODE_STOP_HOST:
+		if (flash_is_rank0(m))
+			fprintf(stderr, "discoflash: stopped from the console\n");
+		status = EXIT_STOPPED;
+		break;
+	default:
+		if (flash_is_rank0(m))
+			fprintf(stderr, "discoflash: every CPU waits with nothing that could wake "
+					"it\n");
+		status = EXIT_IDLE;
+		break;
+	}
+	if (uart && cli_console_script_left(&rt->console))
+		fprintf(stderr,
+			"discoflash: the console script stopped with %d step(s) not "
+			"reached\n",
+			cli_console_script_left(&rt->console));
+	FILE *f = NULL;
+	if (o->stats_json && flash_is_rank0(m) && !(f = fopen(o->stats_json, "w"))) {
+		perror(o->stats_json);
+		status = status ? status : EXIT_USAGE;
+	}
+	if (o->stats && flash_is_rank0(m))
+		fprintf(stderr, "discoflash: %s at cycle %llu (%.6f s simulated), %.3f s host\n",
+			why, (unsigned long long)flash_now(m),
+			(double)flash_now(m) / fc.base.cpu_hz, secs);
+	flash_write_stats_json(m, f, secs, why);
+	if (f && fclose(f) && !status)
+		status = EXIT_USAGE;
+	flash_free(m);
+	return status;
+}
+
+static int run(const options *o, void *comm, int rank)
 {
 	cli_config cfg;
 	int status = configure(o, &cfg);
 	if (status) {
 		cli_config_free(&cfg);
 		return status;
+	}
+	if (!cfg.fast) {
+		FILE *out = stdout;
+		if (cfg.output && !(out = fopen(cfg.output, "w"))) {
+			fprintf(stderr, "discoflash: %s: cannot write the console output\n",
+				cfg.output);
+			cli_config_free(&cfg);
+			return EXIT_USAGE;
+		}
+		runtime rt;
+		memset(&rt, 0, sizeof(rt));
+		char err[1024];
+		const char *script = o->script ? o->script : cfg.script;
+		if (script && cli_console_load_script(&rt.console, script, err, sizeof(err))) {
+			fprintf(stderr, "discoflash: %s\n", err);
+			status = EXIT_USAGE;
+		} else {
+			status = run_flash(o, &cfg, out, &rt, comm);
+		}
+		if (out != stdout)
+			fclose(out);
+		cli_console_detach(&rt.console);
+		cli_config_free(&cfg);
+		return status;
+	}
+	if (rank != 0) {
+		/* the fast model is one node in one process: rank 0 runs it */
+		cli_config_free(&cfg);
+		return 0;
 	}
 	char err[1024];
 	FILE *out = stdout;
@@ -350,7 +608,9 @@ static int run(const options *o)
 		status = EXIT_USAGE;
 		goto out_machine;
 	}
-	cli_console_attach(&rt.console, &m, out, cfg.input == CLI_INPUT_STDIN);
+	cli_console_target target = {&m.uart,	    m.cfg.cpu_hz,   node_stop_fn,
+				     node_insns_fn, node_cycles_fn, &m};
+	cli_console_attach(&rt.console, &target, out, cfg.input == CLI_INPUT_STDIN);
 	rt.progress = o->progress == 1 || (o->progress < 0 && isatty(2));
 	clock_gettime(CLOCK_MONOTONIC, &rt.start);
 	rt.last = rt.start;
@@ -434,15 +694,17 @@ int main(int argc, char **argv)
 	if (status)
 		return status;
 	int rank = 0;
+	void *comm = NULL;
 #ifdef DISCOFLASH_MPI
+	MPI_Comm world = MPI_COMM_WORLD;
 	bool mpi = launched_by_mpirun();
 	if (mpi) {
 		MPI_Init(&argc, &argv);
 		MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+		comm = &world;
 	}
 #endif
-	if (rank == 0)
-		status = run(&o);
+	status = run(&o, comm, rank);
 #ifdef DISCOFLASH_MPI
 	if (mpi) {
 		mpi_wait_all();

@@ -18,7 +18,7 @@
 
 #include "coherence/param.h"
 
-#define COH_MSG_VERSION 1 /* bump on any change of the layout below */
+#define COH_MSG_VERSION 2 /* bump on any change of the layout below (2: req, acks) */
 
 /* Message types. The protocol (coherence/PROTOCOL.md) adds its own from
  * COH_MSG_PROTOCOL_FIRST on; the transport never looks at the type. */
@@ -34,14 +34,23 @@ typedef struct coh_msg {
 	uint16_t src;		      /* sending node */
 	uint16_t dst;		      /* receiving node */
 	uint16_t len;		      /* payload bytes in data[], <= COH_LINE_BYTES */
-	uint16_t flags;		      /* free for the protocol; the transport keeps it */
-	uint32_t pad;		      /* zero */
+	uint16_t flags;		      /* protocol bits (COH_FLAG_*); the transport keeps it */
+	uint16_t req;		      /* protocol: requester node; the transport keeps it */
+	uint16_t acks;		      /* protocol: INV_ACKs the requester must collect */
 	uint64_t seq;		      /* per source node, from 0; set by coh_send */
 	uint64_t send_time;	      /* cycles */
 	uint64_t deliver_time;	      /* cycles, >= send_time + lookahead */
 	uint64_t addr;		      /* machine address of the line (or 0) */
 	uint8_t data[COH_LINE_BYTES]; /* payload, e.g. a line's data */
 } coh_msg;
+
+/* Bits of coh_msg.flags used by the protocol (PROTOCOL.md 4): the grant a
+ * DATA carries, and whether a PUTX's data is newer than memory. */
+#define COH_FLAG_GRANT_MASK 0x3u /* DATA: one of COH_GRANT_S/E/X */
+#define COH_GRANT_S 1u		 /* read-only copy */
+#define COH_GRANT_E 2u		 /* exclusive, clean: the only copy */
+#define COH_GRANT_X 3u		 /* for a store: exclusive, acks may follow */
+#define COH_FLAG_DIRTY 0x4u	 /* PUTX: data[] holds a modified line */
 
 /* Bytes of a message before its payload: what is always sent. */
 #define COH_MSG_HEADER_BYTES offsetof(coh_msg, data)

@@ -190,7 +190,6 @@ int coh_send(coh_transport *t, coh_msg *m)
 	    m->deliver_time < m->send_time + t->lookahead)
 		return -EINVAL;
 	m->version = COH_MSG_VERSION;
-	m->pad = 0;
 	int dr = t->map->rank_of[m->dst];
 	if (dr == t->rank) {
 		if (t->nself == t->capself) {
@@ -447,4 +446,10 @@ uint64_t coh_next_time(const coh_transport *t, int node)
 	COH_CHECK(coh_is_local(t, node), "node %d is not on rank %d", node, t->rank);
 	const coh_msg *h = coh_queue_head(&t->queues[node]);
 	return h ? h->deliver_time : UINT64_MAX;
+}
+
+const coh_msg *coh_peek(const coh_transport *t, int node)
+{
+	COH_CHECK(coh_is_local(t, node), "node %d is not on rank %d", node, t->rank);
+	return coh_queue_head(&t->queues[node]);
 }

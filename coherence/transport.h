@@ -89,6 +89,9 @@ int coh_exchange(coh_transport *t, uint64_t quantum_end, uint64_t local_next,
 /* Takes node's first message into *out if its delivery time is <= now.
  * node must be local. False when there is none due. */
 bool coh_next(coh_transport *t, int node, uint64_t now, coh_msg *out);
+/* node's first queued message (due or not), NULL when none; valid until
+ * the next coh_next or coh_exchange. */
+const coh_msg *coh_peek(const coh_transport *t, int node);
 /* Delivery time of node's first queued message, UINT64_MAX when none. */
 uint64_t coh_next_time(const coh_transport *t, int node);
 

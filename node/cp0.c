@@ -40,6 +40,14 @@ void node_cpu_flush_fast(node_cpu *cpu)
 
 void node_cpu_flush_fast_write_page(node_cpu *cpu, uint32_t ppn)
 {
+	if (!cpu->mem->ram) {
+		/* detailed mode: entries point into cache lines, not at RAM;
+		 * code pages are created rarely, so drop every write entry */
+		for (int m = 0; m < NODE_NMODES; m++)
+			for (unsigned i = 0; i < NODE_FTLB_SIZE; i++)
+				cpu->wtlb[m][i] = invalid_ftlb;
+		return;
+	}
 	uint8_t *host = cpu->mem->ram + ((uintptr_t)ppn << NODE_PAGE_SHIFT);
 	for (int m = 0; m < NODE_NMODES; m++) {
 		for (unsigned i = 0; i < NODE_FTLB_SIZE; i++) {
@@ -133,6 +141,8 @@ void node_cpu_reset(node_cpu *cpu, node_mem *mem, int cpunum)
 	cpu->intctl = INTCTL_VALUE;
 	cpu->pc = 0xbfc00000u;
 	cpu->compare = 0;
+	cpu->ftlb_shift = NODE_PAGE_SHIFT;
+	cpu->ftlb_mask = ~(NODE_PAGE_SIZE - 1);
 	/* TLB entries start distinct and invalid, as Linux expects after its
 	 * own local_flush_tlb_all anyway; pick unmapped-range VPNs. */
 	for (int i = 0; i < NODE_TLB_ENTRIES; i++)

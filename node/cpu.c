@@ -27,7 +27,7 @@
 
 /* SLOW_RAM: RAM the fast path may not cache (a page holding code), reached
  * through node_mem; only data_translate returns it. */
-enum { SLOW_OK = 0, SLOW_MMIO = 1, SLOW_EXC = 2, SLOW_RAM = 3 };
+enum { SLOW_OK = 0, SLOW_MMIO = 1, SLOW_EXC = 2, SLOW_RAM = 3, SLOW_SYS = 4, SLOW_STALL = 5 };
 
 typedef struct slow_result {
 	int exc;
@@ -48,7 +48,8 @@ static inline bool irq_deliverable(const node_cpu *cpu)
 
 /* Translates va for a data access of size bytes, installing a fast
  * translation when the memory system grants one. Returns SLOW_OK with *host
- * set, SLOW_RAM or SLOW_MMIO with *pa set, or SLOW_EXC with *sr filled. */
+ * set, SLOW_RAM or SLOW_MMIO with *pa set, SLOW_SYS with *pa set (detailed
+ * mode: the memory system does the access), or SLOW_EXC with *sr filled. */
 static int data_translate(node_cpu *cpu, uint32_t va, unsigned size, bool store, uint8_t **host,
 			  uint32_t *pa, slow_result *sr)
 {
@@ -64,6 +65,8 @@ static int data_translate(node_cpu *cpu, uint32_t va, unsigned size, bool store,
 		sr->exc = exc;
 		return SLOW_EXC;
 	}
+	if (cpu->mem->sys)
+		return SLOW_SYS;
 	uint8_t *page = node_mem_fast_page(cpu->mem, *pa, store);
 	if (!page)
 		return *pa < cpu->mem->ram_size ? SLOW_RAM : SLOW_MMIO;
@@ -76,11 +79,29 @@ static int data_translate(node_cpu *cpu, uint32_t va, unsigned size, bool store,
 	return SLOW_OK;
 }
 
-static int load_slow(node_cpu *cpu, uint32_t va, unsigned size, uint32_t *val, slow_result *sr)
+/* The outcome of a detailed-mode access as a SLOW_* code. */
+static int sys_result(int r, slow_result *sr)
+{
+	switch (r) {
+	case NODE_MEM_OK: return SLOW_OK;
+	case NODE_MEM_DEVICE: return SLOW_MMIO;
+	case NODE_MEM_STALL: return SLOW_STALL;
+	default:
+		sr->exc = NODE_EXC_DBE;
+		sr->refill = false;
+		return SLOW_EXC;
+	}
+}
+
+static int load_slow(node_cpu *cpu, uint32_t va, unsigned size, uint32_t *val, slow_result *sr,
+		     uint64_t now)
 {
 	uint8_t *host;
 	uint32_t pa;
 	int r = data_translate(cpu, va, size, false, &host, &pa, sr);
+	if (r == SLOW_SYS)
+		return sys_result(
+			cpu->mem->sys->load(cpu->mem->sys_opaque, cpu, va, pa, size, now, val), sr);
 	if (r == SLOW_OK) {
 		switch (size) {
 		case 1: *val = *host; break;
@@ -100,11 +121,16 @@ static int load_slow(node_cpu *cpu, uint32_t va, unsigned size, uint32_t *val, s
 	return r;
 }
 
-static int store_slow(node_cpu *cpu, uint32_t va, unsigned size, uint32_t val, slow_result *sr)
+static int store_slow(node_cpu *cpu, uint32_t va, unsigned size, uint32_t val, slow_result *sr,
+		      uint64_t now)
 {
 	uint8_t *host;
 	uint32_t pa;
 	int r = data_translate(cpu, va, size, true, &host, &pa, sr);
+	if (r == SLOW_SYS)
+		return sys_result(
+			cpu->mem->sys->store(cpu->mem->sys_opaque, cpu, va, pa, size, now, val),
+			sr);
 	if (r == SLOW_OK) {
 		switch (size) {
 		case 1: *host = (uint8_t)val; break;
@@ -125,11 +151,22 @@ static int store_slow(node_cpu *cpu, uint32_t va, unsigned size, uint32_t val, s
 }
 
 /* swl/swr: read-modify-write of the aligned word, translated as a store. */
-static int store_merge(node_cpu *cpu, uint32_t va, uint32_t val, uint32_t keep, slow_result *sr)
+static int store_merge(node_cpu *cpu, uint32_t va, uint32_t val, uint32_t keep, slow_result *sr,
+		       uint64_t now)
 {
 	uint8_t *host;
 	uint32_t pa, old;
 	int r = data_translate(cpu, va, 4, true, &host, &pa, sr);
+	if (r == SLOW_SYS) {
+		/* a store permission first (it may stall), then the merge; both
+		 * hit the same line, so the load below cannot stall */
+		void *o = cpu->mem->sys_opaque;
+		r = sys_result(cpu->mem->sys->load(o, cpu, va, pa, 4, now, &old), sr);
+		if (r != SLOW_OK)
+			return r;
+		return sys_result(cpu->mem->sys->store(o, cpu, va, pa, 4, now, (old & keep) | val),
+				  sr);
+	}
 	if (r == SLOW_OK) {
 		uint32_t *p = (uint32_t *)host;
 		*p = (*p & keep) | val;
@@ -158,7 +195,8 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 	node_fpu *const F = &cpu->fpu;
 	const int64_t start = budget_in;
 	const uint64_t cycles0 = cpu->cycles;
-	int64_t budget = budget_in, ds_mark = 0, excs = 0;
+	int64_t budget = budget_in, ds_mark = 0, excs = 0, stallc = 0;
+	const uint32_t fshift = cpu->ftlb_shift, fmask = cpu->ftlb_mask;
 	bool in_ds = false, want_exit = false;
 	uint32_t ds_target = 0, npc = cpu->pc, exc_pc = 0;
 	node_insn *ds_ip = NULL;
@@ -172,7 +210,17 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 	slow_result sr;
 
 #define PC() (vpage + ((uint32_t)(ip - page->insn) << 2))
-#define SYNC_TIME() (cpu->cycles = cycles0 + (uint64_t)(start - budget))
+#define NOW() (cycles0 + (uint64_t)(start - budget))
+#define SYNC_TIME() (cpu->cycles = NOW())
+/* memory stall cycles of the access just made count against the budget */
+#define ACCOUNT_STALL()                               \
+	do {                                          \
+		if (unlikely(cpu->pending_stall)) {   \
+			budget -= cpu->pending_stall; \
+			stallc += cpu->pending_stall; \
+			cpu->pending_stall = 0;       \
+		}                                     \
+	} while (0)
 #define RELOAD_MODE()                        \
 	do {                                 \
 		rtlb = cpu->rtlb[cpu->mode]; \
@@ -208,36 +256,44 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 #define RS R[ip->rs]
 #define RT R[ip->rt]
 #define FAST_TAG(va, size) ((va) & (0xfffff000u | ((size)-1)))
-#define LOAD(T, size, va_expr, dest)                                                    \
-	do {                                                                            \
-		uint32_t va_ = (va_expr);                                               \
-		node_ftlb *e_ = &rtlb[(va_ >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1)]; \
-		if (likely(e_->tag == FAST_TAG(va_, size))) {                           \
-			dest = *(T *)((uintptr_t)va_ + e_->addend);                     \
-		} else {                                                                \
-			uint32_t v_;                                                    \
-			int r_ = load_slow(cpu, va_, size, &v_, &sr);                   \
-			if (r_ == SLOW_EXC)                                             \
-				RAISE_SLOW();                                           \
-			if (r_ == SLOW_MMIO)                                            \
-				EXIT_SOON();                                            \
-			dest = (T)v_;                                                   \
-		}                                                                       \
+#define DATA_TAG(va, size) ((va) & (fmask | ((size)-1)))
+#define DATA_SLOT(va) (((va) >> fshift) & (NODE_FTLB_SIZE - 1))
+#define LOAD(T, size, va_expr, dest)                                         \
+	do {                                                                 \
+		uint32_t va_ = (va_expr);                                    \
+		node_ftlb *e_ = &rtlb[DATA_SLOT(va_)];                       \
+		if (likely(e_->tag == DATA_TAG(va_, size))) {                \
+			dest = *(T *)((uintptr_t)va_ + e_->addend);          \
+		} else {                                                     \
+			uint32_t v_;                                         \
+			int r_ = load_slow(cpu, va_, size, &v_, &sr, NOW()); \
+			if (r_ == SLOW_EXC)                                  \
+				RAISE_SLOW();                                \
+			if (r_ == SLOW_STALL)                                \
+				goto stall;                                  \
+			ACCOUNT_STALL();                                     \
+			if (r_ == SLOW_MMIO)                                 \
+				EXIT_SOON();                                 \
+			dest = (T)v_;                                        \
+		}                                                            \
 	} while (0)
-#define STORE(T, size, va_expr, val_expr)                                               \
-	do {                                                                            \
-		uint32_t va_ = (va_expr);                                               \
-		uint32_t val_ = (val_expr);                                             \
-		node_ftlb *e_ = &wtlb[(va_ >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1)]; \
-		if (likely(e_->tag == FAST_TAG(va_, size))) {                           \
-			*(T *)((uintptr_t)va_ + e_->addend) = (T)val_;                  \
-		} else {                                                                \
-			int r_ = store_slow(cpu, va_, size, val_, &sr);                 \
-			if (r_ == SLOW_EXC)                                             \
-				RAISE_SLOW();                                           \
-			if (r_ == SLOW_MMIO)                                            \
-				EXIT_SOON();                                            \
-		}                                                                       \
+#define STORE(T, size, va_expr, val_expr)                                      \
+	do {                                                                   \
+		uint32_t va_ = (va_expr);                                      \
+		uint32_t val_ = (val_expr);                                    \
+		node_ftlb *e_ = &wtlb[DATA_SLOT(va_)];                         \
+		if (likely(e_->tag == DATA_TAG(va_, size))) {                  \
+			*(T *)((uintptr_t)va_ + e_->addend) = (T)val_;         \
+		} else {                                                       \
+			int r_ = store_slow(cpu, va_, size, val_, &sr, NOW()); \
+			if (r_ == SLOW_EXC)                                    \
+				RAISE_SLOW();                                  \
+			if (r_ == SLOW_STALL)                                  \
+				goto stall;                                    \
+			ACCOUNT_STALL();                                       \
+			if (r_ == SLOW_MMIO)                                   \
+				EXIT_SOON();                                   \
+		}                                                              \
 	} while (0)
 /* A branch continues, after its delay slot, at ds_ip when that is an entry
  * of the current page (decode resolved the target: aux), else at ds_target. */
@@ -397,16 +453,32 @@ exception:
 	page = NULL;
 	goto refetch;
 
+stall:
+	/* the access must wait: retry this instruction later (from its branch
+	 * when it is in a delay slot); nothing of it has happened yet */
+	cpu->pc = in_ds ? PC() - 4 : PC();
+	ret = NODE_RUN_STALL;
+	goto out;
+
 out:
 	cpu->cycles = cycles0 + (uint64_t)(start - budget);
-	cpu->insns += (uint64_t)(start - budget - excs);
+	cpu->insns += (uint64_t)(start - budget - excs - stallc);
+	cpu->stall_cycles += (uint64_t)stallc;
 	return ret;
 
 	/* ---- pseudo-ops ----------------------------------------------------- */
 op_DECODE : {
 	size_t idx = (size_t)(ip - page->insn);
 	uint32_t w;
-	memcpy(&w, cpu->mem->ram + ((size_t)page->ppn << NODE_PAGE_SHIFT) + idx * 4, 4);
+	if (cpu->mem->sys) {
+		uint32_t pa = ((uint32_t)page->ppn << NODE_PAGE_SHIFT) + (uint32_t)idx * 4;
+		int r = cpu->mem->sys->fetch(cpu->mem->sys_opaque, cpu, pa, NOW(), &w);
+		if (r == NODE_MEM_STALL)
+			goto stall;
+		ACCOUNT_STALL();
+	} else {
+		memcpy(&w, cpu->mem->ram + ((size_t)page->ppn << NODE_PAGE_SHIFT) + idx * 4, 4);
+	}
 	node_decode_insn_at(w, (unsigned)idx, ip);
 	page->chunks |= 1u << (idx >> (NODE_CHUNK_SHIFT - 2));
 	DISPATCH();
@@ -896,7 +968,20 @@ op_LWR : {
 }
 op_LL : {
 	uint32_t va = RS + ip->imm, v;
-	LOAD(uint32_t, 4, va, v);
+	if (cpu->mem->sys) {
+		/* detailed mode: through the memory system, which notes the
+		 * line so that losing it clears the link */
+		cpu->ll_pending = true;
+		int r = load_slow(cpu, va, 4, &v, &sr, NOW());
+		cpu->ll_pending = false;
+		if (r == SLOW_EXC)
+			RAISE_SLOW();
+		if (r == SLOW_STALL)
+			goto stall;
+		ACCOUNT_STALL();
+	} else {
+		LOAD(uint32_t, 4, va, v);
+	}
 	R[ip->rt] = v;
 	cpu->llbit = 1;
 	cpu->lladdr = va; /* LLAddr: simplified to the virtual address */
@@ -915,16 +1000,24 @@ op_SWL : {
 	uint32_t va = RS + ip->imm;
 	unsigned b = va & 3, sh = 8 * (3 - b);
 	uint32_t keep = b == 3 ? 0 : ~(0xffffffffu >> sh);
-	if (store_merge(cpu, va & ~3u, RT >> sh, keep, &sr) == SLOW_EXC)
+	int r = store_merge(cpu, va & ~3u, RT >> sh, keep, &sr, NOW());
+	if (r == SLOW_EXC)
 		RAISE_SLOW();
+	if (r == SLOW_STALL)
+		goto stall;
+	ACCOUNT_STALL();
 	NEXT;
 }
 op_SWR : {
 	uint32_t va = RS + ip->imm;
 	unsigned b = va & 3, sh = 8 * b;
 	uint32_t keep = b == 0 ? 0 : ~(0xffffffffu << sh);
-	if (store_merge(cpu, va & ~3u, RT << sh, keep, &sr) == SLOW_EXC)
+	int r = store_merge(cpu, va & ~3u, RT << sh, keep, &sr, NOW());
+	if (r == SLOW_EXC)
 		RAISE_SLOW();
+	if (r == SLOW_STALL)
+		goto stall;
+	ACCOUNT_STALL();
 	NEXT;
 }
 op_SC : {
@@ -1022,8 +1115,8 @@ op_LDXC1 : {
 	uint32_t va = ip->op == NODE_OP_LDC1 ? RS + ip->imm : RS + RT;
 	unsigned fr = (ip->op == NODE_OP_LDC1 ? ip->rt : ip->rd) & ~1u;
 	uint32_t lo, hi;
-	node_ftlb *e = &rtlb[(va >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1)];
-	if (likely(e->tag == FAST_TAG(va, 8))) {
+	node_ftlb *e = &rtlb[DATA_SLOT(va)];
+	if (likely(e->tag == DATA_TAG(va, 8))) {
 		const uint32_t *p = (const uint32_t *)((uintptr_t)va + e->addend);
 		lo = p[0];
 		hi = p[1];
@@ -1044,8 +1137,8 @@ op_SDXC1 : {
 	CHECK_CU1();
 	uint32_t va = ip->op == NODE_OP_SDC1 ? RS + ip->imm : RS + RT;
 	unsigned fr = (ip->op == NODE_OP_SDC1 ? ip->rt : ip->rd) & ~1u;
-	node_ftlb *e = &wtlb[(va >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1)];
-	if (likely(e->tag == FAST_TAG(va, 8))) {
+	node_ftlb *e = &wtlb[DATA_SLOT(va)];
+	if (likely(e->tag == DATA_TAG(va, 8))) {
 		uint32_t *p = (uint32_t *)((uintptr_t)va + e->addend);
 		p[0] = F->fpr[fr];
 		p[1] = F->fpr[fr + 1];

@@ -99,6 +99,8 @@ enum {
 	NODE_RUN_EXIT,	     /* something needs the run loop's attention */
 	NODE_RUN_WAIT,	     /* the CPU executed `wait` and idles */
 	NODE_RUN_HALT,	     /* the machine halted (power-off) */
+	NODE_RUN_STALL,	     /* a memory access waits for the memory system; pc is
+			      * the instruction to retry (the branch, in a delay slot) */
 };
 
 typedef struct node_cpu {
@@ -122,14 +124,24 @@ typedef struct node_cpu {
 	node_tlb_entry tlb[NODE_TLB_ENTRIES];
 	int mode; /* NODE_MODE_* for the current Status */
 
-	uint64_t cycles; /* simulated cycles since reset */
-	uint64_t insns;	 /* instructions retired */
+	uint64_t cycles;	/* simulated cycles since reset */
+	uint64_t stall_cycles;	/* of which waiting for memory */
+	uint32_t pending_stall; /* set by the memory system during an access */
+	uint32_t ftlb_shift;	/* fast data tables: per page (12) or per line (7) */
+	uint32_t ftlb_mask;	/* the matching tag mask */
+	bool ll_pending;	/* the access is an ll: the memory system notes its line */
+	uint32_t ll_line;	/* physical line of the last ll (detailed mode) */
+	uint64_t insns;		/* instructions retired */
 	uint64_t exceptions;
 	uint64_t exc_by_code[32]; /* exceptions taken, by Cause.ExcCode */
 	uint64_t tlb_refills;
 
 	int cpunum;
 	bool waiting; /* in `wait`, until an interrupt is pending */
+	bool stalled; /* waits for a miss (detailed mode) */
+	bool halted;  /* not started yet (MAGIC start mailbox) */
+	int local;    /* index among its node's CPUs */
+	void *sys;    /* the memory system's per-CPU state (detailed mode) */
 	bool exit_request;
 	node_mem *mem;
 

@@ -511,7 +511,10 @@ void node_decode_invalidate(node_decode_page *page, uint32_t off, uint32_t len)
 		if (!(page->chunks & (1u << c)))
 			continue;
 		page->chunks &= ~(1u << c);
-		memset(&page->insn[c * per_chunk], 0, per_chunk * sizeof(node_insn));
+		/* only the op: a handler running one of these entries (a load
+		 * whose miss evicted its own code line) still reads its fields */
+		for (unsigned i = 0; i < per_chunk; i++)
+			page->insn[c * per_chunk + i].op = NODE_OP_DECODE;
 	}
 }
 

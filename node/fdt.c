@@ -54,6 +54,10 @@ int node_fdt_build(const node_fdt_board *b, void *buf, size_t size)
 	TRY(fdt_begin_node(fdt, "chosen"));
 	TRY(fdt_property_string(fdt, "bootargs", b->bootargs ? b->bootargs : ""));
 	TRY(fdt_property_string(fdt, "stdout-path", "serial0:115200n8"));
+	if (b->initrd_end > b->initrd_start) {
+		TRY(fdt_property_u32(fdt, "linux,initrd-start", b->initrd_start));
+		TRY(fdt_property_u32(fdt, "linux,initrd-end", b->initrd_end));
+	}
 	TRY(fdt_end_node(fdt));
 
 	TRY(fdt_begin_node(fdt, "aliases"));
@@ -116,6 +120,13 @@ int node_fdt_build(const node_fdt_board *b, void *buf, size_t size)
 		TRY(reg_node(fdt, "virtio", b->virtio_base[i], 0x200));
 		TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
 		TRY(fdt_property_u32(fdt, "interrupts", (uint32_t)b->virtio_ip[i]));
+		TRY(fdt_end_node(fdt));
+	}
+
+	if (b->magic_size) {
+		/* the per-node MAGIC blocks (node/magic_regs.h) */
+		TRY(reg_node(fdt, "magic", b->magic_base, b->magic_size));
+		TRY(fdt_property_string(fdt, "compatible", "discoflash,magic"));
 		TRY(fdt_end_node(fdt));
 	}
 

@@ -19,6 +19,8 @@ typedef struct node_fdt_board {
 	uint32_t virtio_base[NODE_FDT_MAX_VIRTIO];
 	int virtio_ip[NODE_FDT_MAX_VIRTIO];
 	uint32_t poweroff_base;
+	uint32_t initrd_start, initrd_end; /* physical; equal: no initrd */
+	uint32_t magic_base, magic_size;   /* the MAGIC blocks; size 0: none */
 } node_fdt_board;
 
 /* Writes the tree into buf. Returns its size, or a negative libfdt error

@@ -7,6 +7,19 @@
 #include "node/cpu.h"
 #include "node/decode.h"
 
+static void invalidate_code(node_mem *mem, uint32_t pa, uint32_t len)
+{
+	uint32_t end = pa + len;
+	for (uint32_t p = pa; p < end;) {
+		uint32_t ppn = p >> NODE_PAGE_SHIFT;
+		uint32_t page_end = (ppn + 1) << NODE_PAGE_SHIFT;
+		uint32_t n = (end < page_end ? end : page_end) - p;
+		if (mem->code[ppn])
+			node_decode_invalidate(mem->code[ppn], p & (NODE_PAGE_SIZE - 1), n);
+		p += n;
+	}
+}
+
 int node_mem_init(node_mem *mem, uint32_t ram_size)
 {
 	memset(mem, 0, sizeof(*mem));
@@ -20,6 +33,23 @@ int node_mem_init(node_mem *mem, uint32_t ram_size)
 	}
 	mem->ram_size = ram_size;
 	return 0;
+}
+
+int node_mem_init_sys(node_mem *mem, uint32_t ram_size, const node_memsys *sys, void *opaque)
+{
+	memset(mem, 0, sizeof(*mem));
+	mem->ram_size = ram_size & ~(NODE_PAGE_SIZE - 1);
+	mem->code = calloc(mem->ram_size / NODE_PAGE_SIZE + 1, sizeof(*mem->code));
+	if (!mem->code)
+		return -12;
+	mem->sys = sys;
+	mem->sys_opaque = opaque;
+	return 0;
+}
+
+void node_mem_invalidate_code(node_mem *mem, uint32_t pa, uint32_t len)
+{
+	invalidate_code(mem, pa, len);
 }
 
 void node_mem_destroy(node_mem *mem)
@@ -55,7 +85,7 @@ void node_mem_attach_cpu(node_mem *mem, node_cpu *cpu)
 
 uint8_t *node_mem_fast_page(node_mem *mem, uint32_t pa, bool write)
 {
-	if (pa >= mem->ram_size)
+	if (!mem->ram || pa >= mem->ram_size)
 		return NULL;
 	uint32_t ppn = pa >> NODE_PAGE_SHIFT;
 	if (write && mem->code[ppn])
@@ -75,7 +105,7 @@ static node_region *find_region(node_mem *mem, uint32_t pa)
 
 int node_mem_read(node_mem *mem, uint32_t pa, unsigned size, uint32_t *val)
 {
-	if (pa < mem->ram_size) {
+	if (mem->ram && pa < mem->ram_size) {
 		const uint8_t *p = mem->ram + pa;
 		switch (size) {
 		case 1: *val = *p; break;
@@ -91,22 +121,9 @@ int node_mem_read(node_mem *mem, uint32_t pa, unsigned size, uint32_t *val)
 	return 0;
 }
 
-static void invalidate_code(node_mem *mem, uint32_t pa, uint32_t len)
-{
-	uint32_t end = pa + len;
-	for (uint32_t p = pa; p < end;) {
-		uint32_t ppn = p >> NODE_PAGE_SHIFT;
-		uint32_t page_end = (ppn + 1) << NODE_PAGE_SHIFT;
-		uint32_t n = (end < page_end ? end : page_end) - p;
-		if (mem->code[ppn])
-			node_decode_invalidate(mem->code[ppn], p & (NODE_PAGE_SIZE - 1), n);
-		p += n;
-	}
-}
-
 int node_mem_write(node_mem *mem, uint32_t pa, unsigned size, uint32_t val)
 {
-	if (pa < mem->ram_size) {
+	if (mem->ram && pa < mem->ram_size) {
 		uint8_t *p = mem->ram + pa;
 		switch (size) {
 		case 1: *p = (uint8_t)val; break;
@@ -127,7 +144,7 @@ int node_mem_write(node_mem *mem, uint32_t pa, unsigned size, uint32_t val)
 
 int node_mem_dma_read(node_mem *mem, uint32_t pa, void *buf, uint32_t len)
 {
-	if (!node_mem_is_ram(mem, pa, len))
+	if (!mem->ram || !node_mem_is_ram(mem, pa, len))
 		return NODE_MEM_EBUS;
 	memcpy(buf, mem->ram + pa, len);
 	return 0;
@@ -135,7 +152,7 @@ int node_mem_dma_read(node_mem *mem, uint32_t pa, void *buf, uint32_t len)
 
 int node_mem_dma_write(node_mem *mem, uint32_t pa, const void *buf, uint32_t len)
 {
-	if (!node_mem_is_ram(mem, pa, len))
+	if (!mem->ram || !node_mem_is_ram(mem, pa, len))
 		return NODE_MEM_EBUS;
 	memcpy(mem->ram + pa, buf, len);
 	invalidate_code(mem, pa, len);

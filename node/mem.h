@@ -32,6 +32,23 @@ typedef struct node_dev_ops {
 	void (*reset)(void *dev);
 } node_dev_ops;
 
+/* Detailed mode: the cache and coherence model behind the CPU (node/flash.c).
+ * Every data access that misses the CPU's fast tables and every instruction
+ * word decoded goes through it. Return NODE_MEM_OK, NODE_MEM_DEVICE (a
+ * device was accessed: the CPU leaves its slice soon), NODE_MEM_STALL (the
+ * access waits: the CPU retries it later) or NODE_MEM_EBUS. Latency beyond
+ * the instruction's cycle is added to cpu->pending_stall. va tells
+ * cacheable from uncached (KSEG1). */
+typedef struct node_memsys {
+	int (*load)(void *o, struct node_cpu *cpu, uint32_t va, uint32_t pa, unsigned size,
+		    uint64_t now, uint32_t *val);
+	int (*store)(void *o, struct node_cpu *cpu, uint32_t va, uint32_t pa, unsigned size,
+		     uint64_t now, uint32_t val);
+	int (*fetch)(void *o, struct node_cpu *cpu, uint32_t pa, uint64_t now, uint32_t *word);
+} node_memsys;
+
+enum { NODE_MEM_OK = 0, NODE_MEM_DEVICE = 1, NODE_MEM_STALL = 2 };
+
 typedef struct node_region {
 	uint32_t base, size;
 	const node_dev_ops *ops;
@@ -51,13 +68,22 @@ typedef struct node_mem {
 	struct node_decode_page **code;
 	struct node_cpu *cpus[NODE_MEM_MAX_CPUS]; /* for fast-TLB shootdown */
 	int ncpus;
+	/* Detailed mode (NULL: fast mode, RAM is ram[]): ram is NULL and
+	 * ram_size is the whole machine's memory. */
+	const node_memsys *sys;
+	void *sys_opaque;
 } node_mem;
 
 /* Errors (negative errno-style). */
 #define NODE_MEM_EBUS (-14) /* no RAM or device at that physical address */
 
 int node_mem_init(node_mem *mem, uint32_t ram_size);
+/* Detailed mode: no RAM array (the memory system holds the data); ram_size
+ * is the machine's memory, for address checks and decoded pages. */
+int node_mem_init_sys(node_mem *mem, uint32_t ram_size, const node_memsys *sys, void *opaque);
 void node_mem_destroy(node_mem *mem);
+/* Resets decoded instructions of [pa, pa+len) (their bytes changed). */
+void node_mem_invalidate_code(node_mem *mem, uint32_t pa, uint32_t len);
 /* Maps a device on [base, base+size). Returns 0 or -1 when full/overlapping. */
 int node_mem_map_device(node_mem *mem, uint32_t base, uint32_t size, const node_dev_ops *ops,
 			void *dev);

@@ -119,11 +119,17 @@ static void flush_range(node_cpu *cpu, uint32_t va, uint32_t len)
 	for (uint32_t off = 0; off < len; off += NODE_PAGE_SIZE) {
 		uint32_t page = (va + off) & ~(NODE_PAGE_SIZE - 1);
 		unsigned slot = (page >> NODE_PAGE_SHIFT) & (NODE_FTLB_SIZE - 1);
+		/* data tables are per page, or per line in detailed mode (then
+		 * the page's lines occupy consecutive slots) */
+		unsigned dslots = 1u << (NODE_PAGE_SHIFT - cpu->ftlb_shift);
 		for (int m = 0; m < NODE_NMODES; m++) {
-			if ((cpu->rtlb[m][slot].tag & ~(NODE_PAGE_SIZE - 1)) == page)
-				cpu->rtlb[m][slot].tag = NODE_FTLB_INVALID;
-			if ((cpu->wtlb[m][slot].tag & ~(NODE_PAGE_SIZE - 1)) == page)
-				cpu->wtlb[m][slot].tag = NODE_FTLB_INVALID;
+			for (unsigned k = 0; k < dslots; k++) {
+				unsigned d = ((page >> cpu->ftlb_shift) + k) & (NODE_FTLB_SIZE - 1);
+				if ((cpu->rtlb[m][d].tag & ~(NODE_PAGE_SIZE - 1)) == page)
+					cpu->rtlb[m][d].tag = NODE_FTLB_INVALID;
+				if ((cpu->wtlb[m][d].tag & ~(NODE_PAGE_SIZE - 1)) == page)
+					cpu->wtlb[m][d].tag = NODE_FTLB_INVALID;
+			}
 			if (cpu->xtlb[m][slot].tag == page)
 				cpu->xtlb[m][slot].tag = NODE_FTLB_INVALID;
 		}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/conformance.sh DISCOFLASH BARE.elf LINUX.bin [ARGS...]
 # Runs the bare flavour on discoflash and the Linux flavour under qemu-mipsel
-# and requires the same output bytes and the same exit status.
+# and requires the same output bytes and the same exit status. DISCO_OPTS:
+# more discoflash options (e.g. --memory-model detailed).
 set -u
 disco=$1 bare=$2 linux=$3
 shift 3
@@ -9,7 +10,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 qemu-mipsel "$linux" "$@" >"$tmp/qemu.out" 2>"$tmp/qemu.err"
 qrc=$?
-"$disco" --kernel "$bare" >"$tmp/disco.out" 2>"$tmp/disco.err"
+# shellcheck disable=SC2086
+"$disco" ${DISCO_OPTS:-} --kernel "$bare" >"$tmp/disco.out" 2>"$tmp/disco.err"
 drc=$?
 status=0
 if ! cmp -s "$tmp/qemu.out" "$tmp/disco.out"; then
