@@ -7,6 +7,7 @@
  * 3 when --max-insns stopped the run; 4 when every CPU idles forever;
  * 5 when the console escape (Ctrl-A x) stopped it.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,10 +33,12 @@ enum { EXIT_USAGE = 2, EXIT_LIMIT = 3, EXIT_IDLE = 4, EXIT_STOPPED = 5 };
 typedef struct options {
 	const char *config;
 	const char *kernel;
+	const char *initrd;
 	const char *disk;
 	const char *cmdline;
 	const char *script;
 	const char *stats_json;
+	const char *stats_pb; /* detailed machine only */
 	uint64_t max_insns;
 	uint64_t max_cycles;
 	uint64_t quantum;    /* 0: from the config */
@@ -77,6 +80,8 @@ static void usage(FILE *f)
 		"  -k, --kernel FILE         ELF kernel to boot (overrides boot.kernel)\n"
 		"  -d, --disk FILE           disk image for the first disk (overrides disks[0])\n"
 		"      --cmdline TEXT        kernel command line (overrides boot.cmdline)\n"
+		"      --initrd FILE         initramfs handed to the kernel (overrides "
+		"boot.initrd)\n"
 		"  -m, --memory MIB          memory of each node in MiB (default 64)\n"
 		"      --memory-model MODEL  detailed (caches, directory coherence; the default\n"
 		"                            for several nodes) or fast (no cache model; one\n"
@@ -90,6 +95,8 @@ static void usage(FILE *f)
 		"                            fast model only: use --max-cycles otherwise)\n"
 		"  -s, --stats               print run statistics on stderr at the end\n"
 		"      --stats-json FILE     write run statistics as JSON to FILE\n"
+		"      --stats-pb FILE       write them as protobuf (proto/stats.proto,\n"
+		"                            discoflash.Run) to FILE (detailed model only)\n"
 		"      --progress            print a progress line on stderr every 5 s\n"
 		"      --no-progress         never print one (default: only when stderr is a tty)\n"
 		"  -h, --help                show this help\n"
@@ -123,6 +130,7 @@ static int parse_options(int argc, char **argv, options *o)
 	enum {
 		OPT_MAX_INSNS = 256,
 		OPT_STATS_JSON,
+		OPT_STATS_PB,
 		OPT_PROGRESS,
 		OPT_NO_PROGRESS,
 		OPT_CMDLINE,
@@ -131,6 +139,7 @@ static int parse_options(int argc, char **argv, options *o)
 		OPT_MAX_CYCLES,
 		OPT_QUANTUM,
 		OPT_MODEL,
+		OPT_INITRD,
 	};
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
@@ -144,8 +153,10 @@ static int parse_options(int argc, char **argv, options *o)
 		{"max-cycles", required_argument, NULL, OPT_MAX_CYCLES},
 		{"quantum", required_argument, NULL, OPT_QUANTUM},
 		{"memory-model", required_argument, NULL, OPT_MODEL},
+		{"initrd", required_argument, NULL, OPT_INITRD},
 		{"stats", no_argument, NULL, 's'},
 		{"stats-json", required_argument, NULL, OPT_STATS_JSON},
+		{"stats-pb", required_argument, NULL, OPT_STATS_PB},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"help", no_argument, NULL, 'h'},
@@ -163,6 +174,7 @@ static int parse_options(int argc, char **argv, options *o)
 		case 'k': o->kernel = optarg; break;
 		case 'd': o->disk = optarg; break;
 		case OPT_CMDLINE: o->cmdline = optarg; break;
+		case OPT_INITRD: o->initrd = optarg; break;
 		case OPT_SCRIPT: o->script = optarg; break;
 		case OPT_NO_INPUT: o->no_input = true; break;
 		case 'm':
@@ -206,6 +218,7 @@ static int parse_options(int argc, char **argv, options *o)
 			break;
 		case 's': o->stats = true; break;
 		case OPT_STATS_JSON: o->stats_json = optarg; break;
+		case OPT_STATS_PB: o->stats_pb = optarg; break;
 		case OPT_PROGRESS: o->progress = 1; break;
 		case OPT_NO_PROGRESS: o->progress = 0; break;
 		case 'h': usage(stdout); exit(0);
@@ -350,6 +363,10 @@ static int configure(const options *o, cli_config *cfg)
 		if (cfg->machine.ndisks == 0)
 			cfg->machine.ndisks = 1;
 	}
+	if (o->initrd) {
+		free(cfg->initrd);
+		cfg->initrd = strdup(o->initrd);
+	}
 	if (o->cmdline) {
 		free(cfg->cmdline);
 		cfg->cmdline = strdup(o->cmdline);
@@ -372,6 +389,11 @@ static int configure(const options *o, cli_config *cfg)
 			"discoflash: the fast memory model runs one node only (this "
 			"machine has %d): use memory_model: detailed\n",
 			cfg->nodes);
+		return EXIT_USAGE;
+	}
+	if (cfg->fast && cfg->initrd) {
+		fprintf(stderr, "discoflash: an initramfs (boot.initrd, --initrd) needs the "
+				"detailed memory model: use --memory-model detailed\n");
 		return EXIT_USAGE;
 	}
 	if (!cfg->fast && o->max_insns) {
@@ -529,17 +551,27 @@ static int run_flash(const options *o, cli_config *cfg, FILE *out, runtime *rt, 
 			"discoflash: the console script stopped with %d step(s) not "
 			"reached\n",
 			cli_console_script_left(&rt->console));
-	FILE *f = NULL;
+	FILE *f = NULL, *pb = NULL;
 	if (o->stats_json && flash_is_rank0(m) && !(f = fopen(o->stats_json, "w"))) {
 		perror(o->stats_json);
+		status = status ? status : EXIT_USAGE;
+	}
+	if (o->stats_pb && flash_is_rank0(m) && !(pb = fopen(o->stats_pb, "wb"))) {
+		perror(o->stats_pb);
 		status = status ? status : EXIT_USAGE;
 	}
 	if (o->stats && flash_is_rank0(m))
 		fprintf(stderr, "discoflash: %s at cycle %llu (%.6f s simulated), %.3f s host\n",
 			why, (unsigned long long)flash_now(m),
 			(double)flash_now(m) / fc.base.cpu_hz, secs);
-	flash_write_stats_json(m, f, secs, why);
-	if (f && fclose(f) && !status)
+	int wrc = flash_write_stats(m, f, pb, secs, why);
+	if (wrc && flash_is_rank0(m))
+		fprintf(stderr, "discoflash: cannot write the statistics: %s\n", strerror(-wrc));
+	if (f && fclose(f))
+		wrc = -EIO;
+	if (pb && fclose(pb))
+		wrc = -EIO;
+	if (wrc && !status)
 		status = EXIT_USAGE;
 	flash_free(m);
 	return status;
@@ -576,6 +608,12 @@ static int run(const options *o, void *comm, int rank)
 		cli_console_detach(&rt.console);
 		cli_config_free(&cfg);
 		return status;
+	}
+	if (o->stats_pb) {
+		fprintf(stderr, "discoflash: --stats-pb: the statistics schema is the detailed "
+				"machine's; add --memory-model detailed\n");
+		cli_config_free(&cfg);
+		return EXIT_USAGE;
 	}
 	if (rank != 0) {
 		/* the fast model is one node in one process: rank 0 runs it */

@@ -138,6 +138,7 @@ struct coh_node {
 	uint64_t busy_until;	 /* MAGIC is occupied until then */
 	uint64_t *last_sent;	 /* [dst]: latest deliver_time sent to dst (pair order) */
 	uint64_t h_start, h_occ; /* the running handler: start time, occupancy so far */
+	bool retrying;		 /* recheck_waiters retries an access */
 
 	coh_node_stats st;
 };
@@ -357,7 +358,8 @@ static void wait_for(coh_node *n, int req, enum coh_wait what, uint64_t line, bo
 		r->open = true;
 		r->first = time;
 	}
-	n->st.misses++;
+	if (!n->retrying)
+		n->st.misses++; /* not again for the engine's retry */
 }
 
 /* The transaction of way w completed at time t with a reply of class cls:
@@ -410,9 +412,19 @@ static bool wait_over(const coh_node *n, const coh_requester *r)
 	}
 }
 
-/* Wakes (with COH_MISS_NCLASS: nothing was satisfied, just retry) every
- * requester whose wait for a way, a hold or a write-back is over. Called at
- * the end of every entry point, so no such wake is lost. */
+static int access_line(coh_node *n, int req, uint64_t line, bool write, uint64_t time,
+		       uint8_t **data);
+static bool hit_ok(const coh_way *w, bool write, bool mine);
+
+/* Every requester whose wait for a way, a hold or a write-back is over
+ * tries its access again here, at time t, on its behalf: it merges, or
+ * its request goes out, or it waits again. So the node retries only after
+ * ops->wake, which always means a completed miss and a held line. (Should
+ * the stable line already allow the access, it is held for the requester,
+ * which is woken with the class of the line's last fill; a transient one
+ * is merged with.) Called at the end of every entry point, so no such
+ * retry is lost; one pass suffices, as a retry only takes ways and never
+ * frees one. */
 static void recheck_waiters(coh_node *n, uint64_t t)
 {
 	for (int i = 0; i < n->nreq; i++) {
@@ -420,7 +432,28 @@ static void recheck_waiters(coh_node *n, uint64_t t)
 		if (r->wait == COH_W_NONE || r->wait == COH_W_MSHR || !wait_over(n, r))
 			continue;
 		r->wait = COH_W_NONE;
-		n->ops->wake(n->opaque, i, r->line, t, COH_MISS_NCLASS, 0);
+		coh_way *w = way_find(n, r->line);
+		if (w && !stable(w->state)) { /* e.g. a load on SM_AD: merge */
+			n->retrying = true;
+			wait_for(n, i, COH_W_MSHR, r->line, r->write, t, w);
+			n->retrying = false;
+			continue;
+		}
+		if (w && hit_ok(w, r->write, false)) {
+			w->held |= 1ull << i;
+			enum coh_miss_class cls = (enum coh_miss_class)w->cls;
+			uint64_t lat = t - r->first;
+			r->open = false;
+			n->st.miss_by_class[cls]++;
+			n->st.latency_by_class[cls] += lat;
+			n->ops->wake(n->opaque, i, r->line, t, cls, lat);
+			continue;
+		}
+		uint8_t *d;
+		n->retrying = true;
+		int res = access_line(n, i, r->line, r->write, t, &d);
+		n->retrying = false;
+		COH_CHECK(res == COH_MISS, "requester %d retried into a hit", i);
 	}
 }
 
@@ -1209,7 +1242,7 @@ void coh_handle(coh_node *n, const coh_msg *m, uint64_t now)
 	if (m->type < COH_TYPE_END)
 		n->st.msgs_in[m->type]++;
 	bool ran = dispatch(n, m, now);
-	recheck_waiters(n, ran ? n->h_start : now);
+	recheck_waiters(n, ran ? h_out(n) : now);
 }
 
 /* ---------------- life cycle and inspection ---------------- */

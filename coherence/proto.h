@@ -114,10 +114,10 @@ typedef struct coh_node_ops {
 	/* The access requester `req` waits for can be retried from time
 	 * `time` on (the line is held for it). cls/latency: the miss it
 	 * waited for (latency = time - the time of its first coh_access).
-	 * cls == COH_MISS_NCLASS (latency 0): nothing was satisfied and
-	 * nothing is held - a way of the line's set came free, or the
-	 * line's hold or write-back ended - the requester just retries (its
-	 * miss stays timed from its first coh_access). */
+	 * Every wake is such a completion (cls < COH_MISS_NCLASS) and its
+	 * retry hits: a requester that had to wait for a way of its set, for
+	 * another requester's hold or for a write-back is retried by the
+	 * engine itself when that ends (PROTOCOL.md 8.2). */
 	void (*wake)(void *opaque, int req, uint64_t line, uint64_t time, enum coh_miss_class cls,
 		     uint64_t latency);
 	/* The node's copy of line loses write permission (keep_read) or goes

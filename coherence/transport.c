@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifdef DISCOFLASH_MPI
 #include <mpi.h>
@@ -69,6 +70,21 @@ static int batch_reserve(batch *b, size_t need)
 	return 0;
 }
 
+#ifdef DISCOFLASH_MPI
+static long wait_spins = COH_WAIT_SPINS;
+
+/* More ranks on this host than cores (mpirun --oversubscribe): a peer we
+ * wait for may need this very core, so yield at once instead of spinning. */
+static void choose_wait_spins(void)
+{
+	const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (local && cores > 0 && atol(local) > cores)
+		wait_spins = 0;
+}
+
+#endif
+
 int coh_transport_new(const coh_transport_config *cfg, coh_transport **out)
 {
 	*out = NULL;
@@ -80,6 +96,7 @@ int coh_transport_new(const coh_transport_config *cfg, coh_transport **out)
 		MPI_Comm c = *(MPI_Comm *)cfg->mpi_comm;
 		MPI_Comm_rank(c, &rank);
 		MPI_Comm_size(c, &nranks);
+		choose_wait_spins();
 	}
 #else
 	if (cfg->mpi_comm)
@@ -266,9 +283,9 @@ static int take_batch(coh_transport *t, const uint8_t *p, size_t len, uint64_t q
  * core to a runnable rank, then sleep. */
 static void backoff(long i)
 {
-	if (i < COH_WAIT_SPINS)
+	if (i < wait_spins)
 		return;
-	if (i < COH_WAIT_SPINS + COH_WAIT_YIELDS)
+	if (i < wait_spins + COH_WAIT_YIELDS)
 		sched_yield();
 	else
 		nanosleep(&(struct timespec){0, COH_WAIT_SLEEP_NS}, NULL);

@@ -34,6 +34,7 @@ static void virtio_reset(node_virtio *v)
 	v->isr = 0;
 	v->dev_features_sel = v->drv_features_sel = v->queue_sel = 0;
 	v->drv_features = 0;
+	v->pending = 0;
 	memset(v->q, 0, sizeof(v->q));
 	if (v->dev && v->dev->reset)
 		v->dev->reset(v);
@@ -133,8 +134,14 @@ static void virtio_write(void *opaque, uint32_t off, uint32_t val, unsigned size
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
 		if (val < (uint32_t)v->dev->nqueues && v->q[val].ready &&
 		    (v->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
-		    !(v->status & VIRTIO_CONFIG_S_NEEDS_RESET))
-			v->dev->notify(v, (int)val);
+		    !(v->status & VIRTIO_CONFIG_S_NEEDS_RESET)) {
+			if (v->dma.prepare) {
+				v->pending |= 1u << val;
+				node_virtio_kick(v);
+			} else {
+				v->dev->notify(v, (int)val);
+			}
+		}
 		break;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		v->isr &= ~val;
@@ -183,7 +190,10 @@ int node_virtq_pop(node_virtio *v, int qi, node_virtq_elem *e)
 	if (!q->ready || (v->status & VIRTIO_CONFIG_S_NEEDS_RESET))
 		return 0;
 	uint16_t avail_idx;
-	if (node_dma_read(&v->dma, q->avail + 2, &avail_idx, 2)) {
+	int rc = node_dma_read(&v->dma, q->avail + 2, &avail_idx, 2);
+	if (rc == NODE_DMA_MISS)
+		return NODE_DMA_MISS;
+	if (rc) {
 		node_virtio_fail(v, "available ring outside memory");
 		return -1;
 	}
@@ -194,7 +204,10 @@ int node_virtq_pop(node_virtio *v, int qi, node_virtq_elem *e)
 		return -1;
 	}
 	uint16_t head;
-	if (node_dma_read(&v->dma, q->avail + 4 + 2ull * (q->last_avail % q->num), &head, 2)) {
+	rc = node_dma_read(&v->dma, q->avail + 4 + 2ull * (q->last_avail % q->num), &head, 2);
+	if (rc == NODE_DMA_MISS)
+		return NODE_DMA_MISS;
+	if (rc) {
 		node_virtio_fail(v, "available ring outside memory");
 		return -1;
 	}
@@ -213,7 +226,12 @@ int node_virtq_pop(node_virtio *v, int qi, node_virtq_elem *e)
 			node_virtio_fail(v, "descriptor chain too long or looping");
 			return -1;
 		}
-		if (node_dma_read(&v->dma, q->desc + 16ull * i, &d, sizeof(d))) {
+		rc = node_dma_read(&v->dma, q->desc + 16ull * i, &d, sizeof(d));
+		if (rc == NODE_DMA_MISS) {
+			q->last_avail--; /* not taken: tried again later */
+			return NODE_DMA_MISS;
+		}
+		if (rc) {
 			node_virtio_fail(v, "descriptor table outside memory");
 			return -1;
 		}
@@ -240,6 +258,55 @@ int node_virtq_pop(node_virtio *v, int qi, node_virtq_elem *e)
 		i = d.next;
 	}
 	return 1;
+}
+
+/* Detailed mode: makes every line the queue's pending chains, their buffers
+ * and the used ring entries will touch ready, without consuming anything.
+ * 0 ready (or the ring is broken: the device's notify then fails it),
+ * NODE_DMA_MISS when the memory system needs time first. */
+static int prepare_queue(node_virtio *v, int qi)
+{
+	node_virtq *q = &v->q[qi];
+	uint16_t saved = q->last_avail, used_idx;
+	int rc = node_dma_read(&v->dma, q->used + 2, &used_idx, 2);
+	if (rc)
+		return rc == NODE_DMA_MISS ? rc : 0;
+	rc = node_dma_prepare(&v->dma, q->used + 2, 2, true);
+	node_virtq_elem e;
+	for (uint16_t k = 0; rc == 0; k++) {
+		int r = node_virtq_pop(v, qi, &e);
+		if (r != 1) {
+			rc = r == NODE_DMA_MISS ? r : 0;
+			break;
+		}
+		for (int i = 0; i < e.nsegs && rc == 0; i++)
+			rc = node_dma_prepare(&v->dma, e.seg[i].addr, e.seg[i].len, e.seg[i].write);
+		if (rc == 0)
+			rc = node_dma_prepare(
+				&v->dma, q->used + 4 + 8ull * ((uint16_t)(used_idx + k) % q->num),
+				8, true);
+		if (rc == -1)
+			rc = 0; /* a bad buffer: the device's own pass fails the request */
+	}
+	q->last_avail = saved;
+	return rc;
+}
+
+unsigned node_virtio_kick(node_virtio *v)
+{
+	for (int qi = 0; qi < NODE_VIRTIO_MAX_QUEUES; qi++) {
+		if (!(v->pending & (1u << qi)))
+			continue;
+		if (!v->dev || (v->status & VIRTIO_CONFIG_S_NEEDS_RESET) || !v->q[qi].ready) {
+			v->pending &= ~(1u << qi);
+			continue;
+		}
+		if (prepare_queue(v, qi) == NODE_DMA_MISS)
+			return v->pending;
+		v->pending &= ~(1u << qi);
+		v->dev->notify(v, qi);
+	}
+	return v->pending;
 }
 
 int node_virtq_push(node_virtio *v, int qi, const node_virtq_elem *e, uint32_t len)

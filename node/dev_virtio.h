@@ -70,7 +70,8 @@ typedef struct node_virtio {
 	uint32_t dev_features_sel, drv_features_sel, queue_sel;
 	uint64_t drv_features;
 	node_virtq q[NODE_VIRTIO_MAX_QUEUES];
-	uint64_t errors; /* malformed requests seen */
+	uint64_t errors;  /* malformed requests seen */
+	unsigned pending; /* detailed mode: queues notified, waiting for memory */
 } node_virtio;
 
 extern const node_dev_ops node_virtio_ops;
@@ -78,9 +79,14 @@ extern const node_dev_ops node_virtio_ops;
 void node_virtio_init(node_virtio *v, const node_virtio_dev *dev, void *state, node_dma dma,
 		      node_irq irq, const char *label);
 
+/* Detailed mode (the DMA interface has prepare): runs the notified queues
+ * whose memory is ready; the machine calls it again when lines arrive.
+ * Returns the queues still waiting (bit q). */
+unsigned node_virtio_kick(node_virtio *v);
 /* Pops the next available chain of queue q. Returns 1 with *e filled, 0
  * when the queue is empty or not ready, -1 when the ring is malformed (the
- * device is then marked as needing a reset). */
+ * device is then marked as needing a reset), NODE_DMA_MISS when the ring's
+ * memory is not ready yet (nothing was taken). */
 int node_virtq_pop(node_virtio *v, int q, node_virtq_elem *e);
 /* Returns the chain to the used ring with len bytes written, and raises the
  * used-buffer interrupt. */

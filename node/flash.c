@@ -107,8 +107,12 @@ static void on_wake(void *opaque, int req, uint64_t line, uint64_t time, enum co
 		    uint64_t latency)
 {
 	fnode *n = opaque;
-	if (req >= n->m->cpn)
-		return; /* the DMA requester: devices retry on their own */
+	if (req >= n->m->cpn) {
+		/* the DMA requester: the devices retry after this message */
+		n->dma_waiting = false;
+		n->dma_kick = true;
+		return;
+	}
 	fcpu *fc = &n->fc[req];
 	node_cpu *cpu = fc->cpu;
 	fc->miss[cls]++;
@@ -337,6 +341,75 @@ static int sys_fetch(void *o, node_cpu *cpu, uint32_t pa, uint64_t now, uint32_t
 
 static const node_memsys flash_memsys = {sys_load, sys_store, sys_fetch};
 
+/* ---- DMA: node 0's devices reach memory through node 0's L2 ------------------ */
+
+/* Requester number of node 0's DMA engine (after the CPUs). */
+#define DMA_REQ(m) ((m)->cpn)
+
+/* Each line of [addr, addr+len) must be in node 0's L2 with permission;
+ * copies in or out when buf is set. -1 outside memory, NODE_DMA_MISS when
+ * a line is not there yet (its request is out: one at a time). */
+static int dma_lines(fnode *n, uint64_t addr, uint8_t *buf, uint32_t len, bool write, bool copy)
+{
+	flash_machine *m = n->m;
+	if (addr >= m->ram_total || len > m->ram_total - addr)
+		return -1;
+	if (n->dma_waiting)
+		return NODE_DMA_MISS;
+	while (len) {
+		uint32_t off = (uint32_t)(addr & (LINE_BYTES - 1)), k = LINE_BYTES - off;
+		if (k > len)
+			k = len;
+		uint8_t *data;
+		if (coh_access(n->coh, DMA_REQ(m), addr, write, n->now, &data) == COH_MISS) {
+			n->dma_waiting = true;
+			return NODE_DMA_MISS;
+		}
+		if (copy && write) {
+			memcpy(data + off, buf, k);
+			node_mem_invalidate_code(&n->mem, (uint32_t)addr, k);
+			uint32_t line = (uint32_t)(addr >> LINE_SHIFT);
+			for (int i = 0; i < m->cpn; i++)
+				if (n->fc[i].cpu->llbit && n->fc[i].cpu->ll_line == line)
+					n->fc[i].cpu->llbit = 0;
+		} else if (copy) {
+			memcpy(buf, data + off, k);
+		}
+		addr += k;
+		len -= k;
+		if (buf)
+			buf += k;
+	}
+	return 0;
+}
+
+static int dma_read(void *opaque, uint64_t addr, void *buf, uint32_t len)
+{
+	return dma_lines(opaque, addr, buf, len, false, true);
+}
+
+static int dma_write(void *opaque, uint64_t addr, const void *buf, uint32_t len)
+{
+	return dma_lines(opaque, addr, (uint8_t *)buf, len, true, true);
+}
+
+static int dma_prepare(void *opaque, uint64_t addr, uint32_t len, bool write)
+{
+	return dma_lines(opaque, addr, NULL, len, write, false);
+}
+
+/* After the DMA requester's miss completed: the devices try again, then the
+ * lines held for it go. */
+static void dma_retry(fnode *n, uint64_t now)
+{
+	flash_machine *m = n->m;
+	n->dma_kick = false;
+	n->now = now;
+	for (int s = 0; s < m->nslots; s++)
+		node_virtio_kick(&m->slots[s]);
+	coh_release(n->coh, DMA_REQ(m), now);
+}
+
 /* ---- MAGIC ------------------------------------------------------------------ */
 
 static uint32_t magic_read(void *dev, uint32_t off, unsigned size)
@@ -448,6 +521,8 @@ static void handle(fnode *n, const coh_msg *msg, uint64_t now)
 	flash_machine *m = n->m;
 	if (msg->type < COH_MSG_NODE_FIRST) {
 		coh_handle(n->coh, msg, now);
+		while (n->dma_kick)
+			dma_retry(n, now);
 		return;
 	}
 	uc_payload p;
@@ -530,6 +605,8 @@ static void run_cpu(fnode *n, fcpu *fc, uint64_t ready, uint64_t limit)
 	if (fc->woken) {
 		fc->woken = false;
 		coh_release(n->coh, cpu->local, cpu->cycles);
+		while (n->dma_kick)
+			dma_retry(n, cpu->cycles);
 	}
 	node_cpu_timer_tick(cpu);
 	if (r == NODE_RUN_STALL)
@@ -714,6 +791,11 @@ static fnode *node_new(flash_machine *m, int id, char *err, size_t errlen)
 			       (node_irq){cpu_irq, &n->fc[0], NODE_UART_IP});
 		node_mem_map_device(&n->mem, NODE_UART_BASE, 0x100, &node_uart_ops, &m->uart);
 		node_mem_map_device(&n->mem, NODE_POWER_BASE, 0x4, &node_power_ops, &m->power);
+		node_dma dma = {dma_read, dma_write, dma_prepare, n};
+		if (node_virtio_slots_init(&n->mem, &m->cfg.base, m->slots, m->slot_label, m->blk,
+					   m->net, dma, cpu_irq, &n->fc[0], err, errlen))
+			return NULL;
+		m->nslots = m->cfg.base.slots;
 	}
 	return n;
 }
@@ -763,12 +845,22 @@ flash_machine *flash_new(const flash_config *cfg, char *err, size_t errlen)
 			 (unsigned long long)(m->ram_total >> 20));
 		goto fail;
 	}
-	if (cfg->base.ndisks || cfg->base.nnets) {
+	if (cfg->base.net_loopback) {
 		snprintf(err, errlen,
-			 "disks and network devices are not available on the detailed "
-			 "(cache-coherent) machine yet: boot from an initramfs (boot.initrd)");
+			 "the loopback network backend is not available on the "
+			 "detailed (cache-coherent) machine yet: use backend none");
 		goto fail;
 	}
+	if (cfg->base.ndisks > NODE_MAX_DISKS || cfg->base.nnets > NODE_MAX_NETS ||
+	    cfg->base.ndisks + cfg->base.nnets > NODE_MAX_SLOTS) {
+		snprintf(err, errlen, "too many devices: at most %d disks, %d network devices",
+			 NODE_MAX_DISKS, NODE_MAX_NETS);
+		goto fail;
+	}
+	if (m->cfg.base.slots < cfg->base.ndisks + cfg->base.nnets)
+		m->cfg.base.slots = cfg->base.ndisks + cfg->base.nnets;
+	if (m->cfg.base.slots > NODE_MAX_SLOTS)
+		m->cfg.base.slots = NODE_MAX_SLOTS;
 #ifdef DISCOFLASH_MPI
 	if (cfg->mpi_comm)
 		MPI_Comm_size(*(MPI_Comm *)cfg->mpi_comm, &m->nranks);
@@ -822,6 +914,8 @@ void flash_free(flash_machine *m)
 	if (m->nodes)
 		for (int i = 0; i < m->nnodes; i++)
 			node_free(m->nodes[i]);
+	for (int i = 0; i < NODE_MAX_DISKS; i++)
+		vdisk_close(m->blk[i].disk);
 	free(m->nodes);
 	if (m->t)
 		coh_transport_free(m->t);
@@ -873,11 +967,15 @@ int flash_boot(flash_machine *m, const char *kernel, char *err, size_t errlen)
 		.bootargs = m->cfg.base.cmdline,
 		.uart_base = NODE_UART_BASE,
 		.uart_ip = NODE_UART_IP,
-		.nvirtio = 0,
+		.nvirtio = m->cfg.base.slots,
 		.poweroff_base = NODE_POWER_BASE,
 		.magic_base = MAGIC_BASE,
 		.magic_size = (uint32_t)m->nnodes * MAGIC_STRIDE,
 	};
+	for (int s = 0; s < m->cfg.base.slots; s++) {
+		b.virtio_base[s] = NODE_VIRTIO_BASE + (uint32_t)s * NODE_VIRTIO_STRIDE;
+		b.virtio_ip[s] = node_virtio_ip(s);
+	}
 	uint32_t dtb = (info.hi + 0xffffu) & ~0xffffu;
 	uint8_t buf[16384];
 	uint32_t rd = dtb + sizeof(buf);

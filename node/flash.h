@@ -91,8 +91,13 @@ typedef struct flash_model {
 } flash_model;
 flash_model flash_model_of(const flash_config *c);
 
-/* Writes the statistics as a JSON object (every rank must call it; only
- * rank 0 writes, to f). host_seconds: this run's host time. */
-int flash_write_stats_json(flash_machine *m, FILE *f, double host_seconds, const char *stop);
+/* Writes the run's statistics, a discoflash.Run of proto/stats.proto: as
+ * JSON to json and packed (binary, one message) to pb; either or both may
+ * be NULL. Collective: every rank must call it; only rank 0 writes, and
+ * rank 0's files are the ones used. host_seconds: this rank's host time of
+ * the run; stop: why it stopped ("poweroff", ...). 0, -ENOMEM, or -EIO when
+ * writing failed (on rank 0). */
+int flash_write_stats(flash_machine *m, FILE *json, FILE *pb, double host_seconds,
+		      const char *stop);
 
 #endif

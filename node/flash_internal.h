@@ -65,6 +65,8 @@ typedef struct fnode {
 	/* MAGIC */
 	uint32_t mbox[MAGIC_MAX_CPN][4];
 	uint32_t ipi[MAGIC_MAX_CPN];
+	bool dma_waiting; /* the DMA requester has a miss out */
+	bool dma_kick;	  /* ... and it completed: retry the devices */
 	uint64_t hot_events;
 	uint64_t magic_accesses;
 } fnode;
@@ -80,6 +82,11 @@ struct flash_machine {
 	/* node 0's devices (on the rank holding node 0) */
 	node_uart uart;
 	node_power power;
+	node_virtio slots[NODE_MAX_SLOTS];
+	char slot_label[NODE_MAX_SLOTS][32];
+	node_virtio_blk blk[NODE_MAX_DISKS];
+	node_virtio_net net[NODE_MAX_NETS];
+	int nslots;
 	bool power_sent;
 	bool halt;
 	uint32_t exit_value;

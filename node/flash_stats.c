@@ -1,5 +1,16 @@
-/* node/flash_stats.c: the distributed machine's statistics (see
- * flash_write_stats_json in node/flash.h). */
+/* node/flash_stats.c: the distributed machine's statistics (flash_write_stats
+ * in node/flash.h) as a discoflash.Run of proto/stats.proto, the one schema
+ * of the statistics.
+ *
+ * Every rank describes its own CPUs, nodes and itself in a Run (its share:
+ * only cpus, nodes and ranks set) and packs it; rank 0 gathers the packed
+ * shares (MPI_Gather of the sizes, MPI_Gatherv of the bytes), unpacks them,
+ * merges them in CPU, node and rank order, adds the machine-wide fields and
+ * writes the Run packed and as JSON. The JSON comes from the schema's
+ * descriptors (proto/json.c), so the two outputs cannot disagree. One rank
+ * takes the same path, through pack and unpack of its own share.
+ */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef DISCOFLASH_MPI
@@ -7,202 +18,335 @@
 #endif
 
 #include "node/flash_internal.h"
+#include "proto/json.h"
+#include "proto/stats.pb-c.h"
 
-/* ---- statistics ------------------------------------------------------------------------ */
+typedef Discoflash__Run pb_run;
+typedef Discoflash__CpuStats pb_cpu;
+typedef Discoflash__NodeStats pb_node;
+typedef Discoflash__NodeStats__MessagesInEntry pb_msgs;
+typedef Discoflash__RankStats pb_rank;
 
-/* One line per record: "<kind> <id> <json object>\n", kinds C (CPU),
- * N (node), R (rank); rank 0 gathers every rank's lines and sorts them. */
-static void stats_lines(flash_machine *m, FILE *f, double host_seconds)
+enum { NTYPES = COH_TYPE_END - COH_MSG_PROTOCOL_FIRST }; /* protocol message types */
+
+/* ---- this rank's share ------------------------------------------------------- */
+
+/* The share and the storage its pointers point into (all of it this rank's
+ * own: nothing is unpacked here). */
+typedef struct share {
+	pb_run run;
+	pb_rank rank, *rankp;
+	pb_cpu *cpu, **cpup;
+	pb_node *node, **nodep;
+	pb_msgs *msgs, **msgsp;
+} share;
+
+static void share_free(share *s)
 {
-	for (int i = 0; i < m->nnodes; i++) {
-		fnode *n = m->nodes[i];
-		if (!n)
-			continue;
-		for (int c = 0; c < m->cpn; c++) {
-			const fcpu *fc = &n->fc[c];
-			const node_cpu *cpu = fc->cpu;
-			uint64_t misses = 0, lat = 0;
-			for (int k = 0; k < COH_MISS_NCLASS; k++) {
-				misses += fc->miss[k];
-				lat += fc->miss_latency[k];
-			}
-			fprintf(f,
-				"C %d {\"cpu\": %d, \"node\": %d, \"instructions\": %llu, "
-				"\"cycles\": %llu, \"stall_cycles\": %llu, \"idle_cycles\": %llu, "
-				"\"l1d_misses\": %llu, \"l1i_misses\": %llu, \"l2_misses\": %llu, "
-				"\"local_misses\": %llu, \"remote_misses\": %llu, "
-				"\"three_hop_misses\": %llu, \"mean_miss_latency\": %.3f, "
-				"\"uncached_remote\": %llu, \"exceptions\": %llu, "
-				"\"tlb_refills\": %llu}\n",
-				fc->global, fc->global, i, (unsigned long long)cpu->insns,
-				(unsigned long long)cpu->cycles,
-				(unsigned long long)cpu->stall_cycles,
-				(unsigned long long)fc->idle_cycles,
-				(unsigned long long)fc->l1d.misses,
-				(unsigned long long)fc->l1i.misses, (unsigned long long)misses,
-				(unsigned long long)fc->miss[COH_MISS_LOCAL],
-				(unsigned long long)fc->miss[COH_MISS_REMOTE],
-				(unsigned long long)fc->miss[COH_MISS_3HOP],
-				misses ? (double)lat / (double)misses : 0.0,
-				(unsigned long long)fc->uc_remote,
-				(unsigned long long)cpu->exceptions,
-				(unsigned long long)cpu->tlb_refills);
-		}
-		const coh_node_stats *s = coh_node_stats_of(n->coh);
-		uint64_t in = 0, out = 0;
-		fprintf(f, "N %d {\"node\": %d, \"messages_in\": {", i, i);
-		bool first = true;
-		for (int t = COH_MSG_PROTOCOL_FIRST; t < COH_TYPE_END; t++) {
-			in += s->msgs_in[t];
-			out += s->msgs_out[t];
-			if (!s->msgs_in[t])
-				continue;
-			fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", coh_type_name(t),
-				(unsigned long long)s->msgs_in[t]);
-			first = false;
-		}
-		fprintf(f,
-			"}, \"directory_messages_in\": %llu, \"directory_messages_out\": %llu, "
-			"\"naks_sent\": %llu, \"naks_received\": %llu, \"l2_hits\": %llu, "
-			"\"l2_misses\": %llu, \"upgrades\": %llu, \"evictions\": %llu, "
-			"\"writebacks\": %llu, \"deferred\": %llu, \"hot_page_events\": %llu, "
-			"\"magic_accesses\": %llu}\n",
-			(unsigned long long)in, (unsigned long long)out,
-			(unsigned long long)s->naks_sent, (unsigned long long)s->naks_received,
-			(unsigned long long)s->hits, (unsigned long long)s->misses,
-			(unsigned long long)s->upgrades, (unsigned long long)s->evictions,
-			(unsigned long long)s->writebacks, (unsigned long long)s->deferred,
-			(unsigned long long)n->hot_events, (unsigned long long)n->magic_accesses);
+	free(s->cpu);
+	free(s->cpup);
+	free(s->node);
+	free(s->nodep);
+	free(s->msgs);
+	free(s->msgsp);
+}
+
+static void fill_cpu(pb_cpu *p, const fcpu *fc, int node)
+{
+	const node_cpu *cpu = fc->cpu;
+	uint64_t misses = 0, lat = 0;
+	for (int k = 0; k < COH_MISS_NCLASS; k++) {
+		misses += fc->miss[k];
+		lat += fc->miss_latency[k];
 	}
+	discoflash__cpu_stats__init(p);
+	p->cpu = fc->global;
+	p->node = node;
+	p->instructions = cpu->insns;
+	p->cycles = cpu->cycles;
+	p->stall_cycles = cpu->stall_cycles;
+	p->idle_cycles = fc->idle_cycles;
+	p->l1d_misses = fc->l1d.misses;
+	p->l1i_misses = fc->l1i.misses;
+	p->l2_misses = misses;
+	p->local_misses = fc->miss[COH_MISS_LOCAL];
+	p->remote_misses = fc->miss[COH_MISS_REMOTE];
+	p->three_hop_misses = fc->miss[COH_MISS_3HOP];
+	p->mean_miss_latency = misses ? (double)lat / (double)misses : 0.0;
+	p->uncached_remote = fc->uc_remote;
+	p->exceptions = cpu->exceptions;
+	p->tlb_refills = cpu->tlb_refills;
+}
+
+/* msgs: room for NTYPES entries (and their pointers) of this node. */
+static void fill_node(pb_node *p, const fnode *n, pb_msgs *msgs, pb_msgs **msgsp)
+{
+	const coh_node_stats *s = coh_node_stats_of(n->coh);
+	discoflash__node_stats__init(p);
+	p->node = n->id;
+	p->messages_in = msgsp;
+	for (int t = COH_MSG_PROTOCOL_FIRST; t < COH_TYPE_END; t++) {
+		p->directory_messages_in += s->msgs_in[t];
+		p->directory_messages_out += s->msgs_out[t];
+		if (!s->msgs_in[t])
+			continue;
+		pb_msgs *e = &msgs[p->n_messages_in];
+		discoflash__node_stats__messages_in_entry__init(e);
+		e->key = (char *)coh_type_name(t);
+		e->value = s->msgs_in[t];
+		msgsp[p->n_messages_in++] = e;
+	}
+	p->naks_sent = s->naks_sent;
+	p->naks_received = s->naks_received;
+	p->l2_hits = s->hits;
+	p->l2_misses = s->misses;
+	p->upgrades = s->upgrades;
+	p->evictions = s->evictions;
+	p->writebacks = s->writebacks;
+	p->deferred = s->deferred;
+	p->hot_page_events = n->hot_events;
+	p->magic_accesses = n->magic_accesses;
+}
+
+static void fill_rank(pb_rank *p, flash_machine *m, int nodes, double host_seconds)
+{
 	const coh_transport_stats *ts = coh_transport_stats_of(m->t);
+	discoflash__rank_stats__init(p);
+	p->rank = m->rank;
+	p->nodes = nodes;
+	p->quanta = m->pdes.stats.quanta;
+	p->skips = m->pdes.stats.skips;
+	p->skipped_cycles = m->pdes.stats.skipped_cycles;
+	p->messages_local = ts->sent_local;
+	p->messages_remote = ts->sent_remote;
+	p->messages_received = ts->received_remote;
+	p->bytes_remote = ts->bytes_remote;
+	p->late_messages = ts->late_msgs;
+	p->late_cycles = ts->late_cycles;
+	p->late_max = ts->late_max;
+	p->exchange_seconds = m->exchange_seconds;
+	p->exchange_us_per_quantum =
+		m->exchange_calls ? m->exchange_seconds * 1e6 / (double)m->exchange_calls : 0.0;
+	p->host_seconds = host_seconds;
+	p->instructions = flash_local_insns(m);
+}
+
+/* This rank's share, packed into *buf (malloc'd) of *len bytes. 0 or
+ * -ENOMEM. */
+static int share_pack(flash_machine *m, double host_seconds, uint8_t **buf, size_t *len)
+{
+	share s = {0};
 	int nodes = 0;
 	for (int i = 0; i < m->nnodes; i++)
 		nodes += m->nodes[i] != NULL;
-	fprintf(f,
-		"R %d {\"rank\": %d, \"nodes\": %d, \"quanta\": %llu, \"skips\": %llu, "
-		"\"skipped_cycles\": %llu, \"messages_local\": %llu, \"messages_remote\": %llu, "
-		"\"messages_received\": %llu, \"bytes_remote\": %llu, \"late_messages\": %llu, "
-		"\"late_cycles\": %llu, \"late_max\": %llu, \"exchange_seconds\": %.6f, "
-		"\"exchange_us_per_quantum\": %.3f, \"host_seconds\": %.6f, "
-		"\"instructions\": %llu}\n",
-		m->rank, m->rank, nodes, (unsigned long long)m->pdes.stats.quanta,
-		(unsigned long long)m->pdes.stats.skips,
-		(unsigned long long)m->pdes.stats.skipped_cycles,
-		(unsigned long long)ts->sent_local, (unsigned long long)ts->sent_remote,
-		(unsigned long long)ts->received_remote, (unsigned long long)ts->bytes_remote,
-		(unsigned long long)ts->late_msgs, (unsigned long long)ts->late_cycles,
-		(unsigned long long)ts->late_max, m->exchange_seconds,
-		m->exchange_calls ? m->exchange_seconds * 1e6 / (double)m->exchange_calls : 0.0,
-		host_seconds, (unsigned long long)flash_local_insns(m));
-}
-
-typedef struct rec {
-	char kind;
-	int id;
-	const char *json;
-} rec;
-
-static int rec_order(const void *a, const void *b)
-{
-	const rec *x = a, *y = b;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-static void emit_array(FILE *f, const char *name, rec *r, int n, char kind)
-{
-	fprintf(f, ",\n  \"%s\": [", name);
-	bool first = true;
-	for (int i = 0; i < n; i++) {
-		if (r[i].kind != kind)
-			continue;
-		fprintf(f, "%s\n    %s", first ? "" : ",", r[i].json);
-		first = false;
+	size_t ncpu = (size_t)nodes * (size_t)m->cpn, nmsgs = (size_t)nodes * NTYPES;
+	s.cpu = calloc(ncpu + 1, sizeof(*s.cpu));
+	s.cpup = calloc(ncpu + 1, sizeof(*s.cpup));
+	s.node = calloc((size_t)nodes + 1, sizeof(*s.node));
+	s.nodep = calloc((size_t)nodes + 1, sizeof(*s.nodep));
+	s.msgs = calloc(nmsgs + 1, sizeof(*s.msgs));
+	s.msgsp = calloc(nmsgs + 1, sizeof(*s.msgsp));
+	if (!s.cpu || !s.cpup || !s.node || !s.nodep || !s.msgs || !s.msgsp) {
+		share_free(&s);
+		return -ENOMEM;
 	}
-	fprintf(f, "\n  ]");
+	discoflash__run__init(&s.run);
+	s.run.cpus = s.cpup;
+	s.run.nodes = s.nodep;
+	for (int i = 0; i < m->nnodes; i++) {
+		const fnode *n = m->nodes[i];
+		if (!n)
+			continue;
+		for (int c = 0; c < m->cpn; c++) {
+			pb_cpu *p = &s.cpu[s.run.n_cpus];
+			fill_cpu(p, &n->fc[c], i);
+			s.cpup[s.run.n_cpus++] = p;
+		}
+		pb_node *p = &s.node[s.run.n_nodes];
+		fill_node(p, n, &s.msgs[s.run.n_nodes * NTYPES], &s.msgsp[s.run.n_nodes * NTYPES]);
+		s.nodep[s.run.n_nodes++] = p;
+	}
+	fill_rank(&s.rank, m, nodes, host_seconds);
+	s.rankp = &s.rank;
+	s.run.ranks = &s.rankp;
+	s.run.n_ranks = 1;
+	*len = discoflash__run__get_packed_size(&s.run);
+	*buf = malloc(*len + 1);
+	if (*buf)
+		discoflash__run__pack(&s.run, *buf);
+	share_free(&s);
+	return *buf ? 0 : -ENOMEM;
 }
 
-int flash_write_stats_json(flash_machine *m, FILE *f, double host_seconds, const char *stop)
+/* ---- rank 0: the whole run --------------------------------------------------- */
+
+static int cpu_order(const void *a, const void *b)
 {
-	char *mine = NULL, *all = NULL;
-	size_t len = 0;
-	FILE *mf = open_memstream(&mine, &len);
-	if (!mf)
-		return -1;
-	stats_lines(m, mf, host_seconds);
-	fclose(mf);
-	uint64_t insns = flash_local_insns(m), total = insns;
-	all = mine;
-	size_t all_len = len;
+	int x = (*(pb_cpu *const *)a)->cpu, y = (*(pb_cpu *const *)b)->cpu;
+	return (x > y) - (x < y);
+}
+
+static int node_order(const void *a, const void *b)
+{
+	int x = (*(pb_node *const *)a)->node, y = (*(pb_node *const *)b)->node;
+	return (x > y) - (x < y);
+}
+
+static int rank_order(const void *a, const void *b)
+{
+	int x = (*(pb_rank *const *)a)->rank, y = (*(pb_rank *const *)b)->rank;
+	return (x > y) - (x < y);
+}
+
+/* Appends the n pointers of src to *dst (of *dn). */
+static int append(void ***dst, size_t *dn, void **src, size_t n)
+{
+	void **p = realloc(*dst, (*dn + n + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	memcpy(p + *dn, src, n * sizeof(*p));
+	*dst = p;
+	*dn += n;
+	return 0;
+}
+
+static int write_pb(FILE *f, const pb_run *run)
+{
+	size_t len = discoflash__run__get_packed_size(run);
+	uint8_t *buf = malloc(len + 1);
+	if (!buf)
+		return -ENOMEM;
+	discoflash__run__pack(run, buf);
+	int rc = fwrite(buf, 1, len, f) == len && !fflush(f) ? 0 : -EIO;
+	free(buf);
+	return rc;
+}
+
+/* Merges the packed shares (share r: lens[r] bytes at offs[r] of all) into
+ * one Run and writes it. -EIO when a share is missing or unreadable. */
+static int write_run(flash_machine *m, const uint8_t *all, const int *lens, const int *offs,
+		     FILE *json, FILE *pb, double host_seconds, const char *stop)
+{
+	pb_run **parts = calloc((size_t)m->nranks, sizeof(*parts));
+	if (!parts)
+		return -ENOMEM;
+	Discoflash__Machine mach = DISCOFLASH__MACHINE__INIT;
+	Discoflash__LatencyModel model = DISCOFLASH__LATENCY_MODEL__INIT;
+	pb_run run = DISCOFLASH__RUN__INIT;
+	int rc = 0;
+	for (int r = 0; r < m->nranks && !rc; r++) {
+		/* a share is never empty: it has its rank's record */
+		if (lens[r] > 0)
+			parts[r] = discoflash__run__unpack(NULL, (size_t)lens[r], all + offs[r]);
+		if (!parts[r] || parts[r]->n_ranks != 1 || parts[r]->ranks[0]->rank != r)
+			rc = -EIO; /* that rank's share did not come (it ran out of memory) */
+		else if (append((void ***)&run.cpus, &run.n_cpus, (void **)parts[r]->cpus,
+				parts[r]->n_cpus) ||
+			 append((void ***)&run.nodes, &run.n_nodes, (void **)parts[r]->nodes,
+				parts[r]->n_nodes) ||
+			 append((void ***)&run.ranks, &run.n_ranks, (void **)parts[r]->ranks, 1))
+			rc = -ENOMEM;
+		else
+			run.instructions += parts[r]->ranks[0]->instructions;
+	}
+	if (!rc) {
+		qsort(run.cpus, run.n_cpus, sizeof(*run.cpus), cpu_order);
+		qsort(run.nodes, run.n_nodes, sizeof(*run.nodes), node_order);
+		qsort(run.ranks, run.n_ranks, sizeof(*run.ranks), rank_order);
+		run.stop = (char *)stop;
+		run.exit_value = m->exit_value;
+		run.cycles = m->pdes.start;
+		run.host_seconds = host_seconds;
+		run.mips = host_seconds > 0 ? (double)run.instructions / host_seconds / 1e6 : 0.0;
+		run.ranks_used = m->nranks;
+		mach.nodes = m->nnodes;
+		mach.cpus_per_node = m->cpn;
+		mach.memory_per_node = m->mem_per_node;
+		mach.clock_hz = m->cfg.base.cpu_hz;
+		mach.quantum = m->pdes.quantum;
+		mach.lookahead = (uint32_t)m->lookahead;
+		mach.exact = m->pdes.exact;
+		run.machine = &mach;
+		flash_model md = flash_model_of(&m->cfg);
+		model.l1_hit = 0;
+		model.l2_hit = md.l2_hit;
+		model.local_miss = md.local_miss;
+		model.remote_clean_miss = md.remote_clean_miss;
+		model.remote_dirty_miss = md.remote_dirty_miss;
+		run.model = &model;
+		if (json)
+			rc = proto_json_write(json, &run.base);
+		if (pb && !rc)
+			rc = write_pb(pb, &run);
+	}
+	/* run borrows the parts' records: free its arrays, then the parts */
+	free(run.cpus);
+	free(run.nodes);
+	free(run.ranks);
+	for (int r = 0; r < m->nranks; r++)
+		if (parts[r])
+			discoflash__run__free_unpacked(parts[r], NULL);
+	free(parts);
+	return rc;
+}
+
 #ifdef DISCOFLASH_MPI
+/* Rank 0 cannot take part in the gather, and the other ranks would wait
+ * for it for ever. */
+static void gather_oom(void)
+{
+	fprintf(stderr, "discoflash: out of memory gathering the statistics\n");
+	abort();
+}
+#endif
+
+int flash_write_stats(flash_machine *m, FILE *json, FILE *pb, double host_seconds,
+		      const char *stop)
+{
+	uint8_t *mine = NULL;
+	size_t len = 0;
+	int rc = share_pack(m, host_seconds, &mine, &len);
+	if (rc)
+		len = 0; /* still take part in the gather: rank 0 sees the gap */
+	int n = (int)len, off0 = 0;
+	const uint8_t *all = mine;
+	const int *lens = &n, *offs = &off0;
+#ifdef DISCOFLASH_MPI
+	int *glens = NULL, *goffs = NULL;
+	uint8_t *gall = NULL;
 	if (m->cfg.mpi_comm && m->nranks > 1) {
 		MPI_Comm comm = *(MPI_Comm *)m->cfg.mpi_comm;
-		int n = (int)len, *lens = NULL, *offs = NULL;
 		if (m->rank == 0) {
-			lens = calloc((size_t)m->nranks, sizeof(int));
-			offs = calloc((size_t)m->nranks, sizeof(int));
+			glens = calloc((size_t)m->nranks, sizeof(int));
+			goffs = calloc((size_t)m->nranks, sizeof(int));
+			if (!glens || !goffs)
+				gather_oom(); /* the gather cannot go on without them */
 		}
-		MPI_Gather(&n, 1, MPI_INT, lens, 1, MPI_INT, 0, comm);
+		MPI_Gather(&n, 1, MPI_INT, glens, 1, MPI_INT, 0, comm);
+		size_t total = 0;
 		if (m->rank == 0) {
-			all_len = 0;
 			for (int r = 0; r < m->nranks; r++) {
-				offs[r] = (int)all_len;
-				all_len += (size_t)lens[r];
+				goffs[r] = (int)total;
+				total += (size_t)glens[r];
 			}
-			all = malloc(all_len + 1);
+			if (!(gall = malloc(total + 1)))
+				gather_oom();
 		}
-		MPI_Gatherv(mine, n, MPI_CHAR, all, lens, offs, MPI_CHAR, 0, comm);
-		MPI_Reduce(&insns, &total, 1, MPI_UINT64_T, MPI_SUM, 0, comm);
-		free(lens);
-		free(offs);
-		if (m->rank != 0) {
-			free(mine);
-			return 0;
-		}
-		free(mine);
-		all[all_len] = 0;
+		MPI_Gatherv(mine, n, MPI_BYTE, gall, glens, goffs, MPI_BYTE, 0, comm);
+		all = gall;
+		lens = glens;
+		offs = goffs;
 	}
 #endif
-	int rc = 0;
-	if (m->rank == 0 && f) {
-		int cap = 0, nrec = 0;
-		for (size_t i = 0; i < all_len; i++)
-			cap += all[i] == '\n';
-		rec *r = calloc((size_t)cap + 1, sizeof(*r));
-		for (char *line = all; r && line < all + all_len;) {
-			char *nl = strchr(line, '\n');
-			*nl = 0;
-			char *sp = strchr(line + 2, ' ');
-			r[nrec++] = (rec){line[0], atoi(line + 2), sp + 1};
-			line = nl + 1;
-		}
-		qsort(r, (size_t)nrec, sizeof(*r), rec_order);
-		flash_model md = flash_model_of(&m->cfg);
-		fprintf(f,
-			"{\n  \"stop\": \"%s\",\n  \"exit_value\": %u,\n  \"cycles\": %llu,\n"
-			"  \"instructions\": %llu,\n  \"host_seconds\": %.6f,\n"
-			"  \"mips\": %.3f,\n  \"ranks_used\": %d,\n",
-			stop, m->exit_value, (unsigned long long)m->pdes.start,
-			(unsigned long long)total, host_seconds,
-			host_seconds > 0 ? (double)total / host_seconds / 1e6 : 0.0, m->nranks);
-		fprintf(f,
-			"  \"machine\": {\"nodes\": %d, \"cpus_per_node\": %d, "
-			"\"memory_per_node\": %llu, \"clock_hz\": %u, \"quantum\": %llu, "
-			"\"lookahead\": %u, \"exact\": %s},\n",
-			m->nnodes, m->cpn, (unsigned long long)m->mem_per_node, m->cfg.base.cpu_hz,
-			(unsigned long long)m->pdes.quantum, (unsigned)m->lookahead,
-			m->pdes.exact ? "true" : "false");
-		fprintf(f,
-			"  \"model\": {\"l1_hit\": 0, \"l2_hit\": %u, \"local_miss\": %u, "
-			"\"remote_clean_miss\": %u, \"remote_dirty_miss\": %u}",
-			md.l2_hit, md.local_miss, md.remote_clean_miss, md.remote_dirty_miss);
-		emit_array(f, "cpus", r, nrec, 'C');
-		emit_array(f, "nodes", r, nrec, 'N');
-		emit_array(f, "ranks", r, nrec, 'R');
-		fprintf(f, "\n}\n");
-		free(r);
+	if (m->rank == 0 && (json || pb)) {
+		int wrc = write_run(m, all, lens, offs, json, pb, host_seconds, stop);
+		rc = rc ? rc : wrc;
 	}
-	free(all);
+#ifdef DISCOFLASH_MPI
+	free(glens);
+	free(goffs);
+	free(gall);
+#endif
+	free(mine);
 	return rc;
 }

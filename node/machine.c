@@ -31,6 +31,41 @@ static int machine_dma_write(void *opaque, uint64_t addr, const void *buf, uint3
 	return node_mem_dma_write(mem, (uint32_t)addr, buf, len) ? -1 : 0;
 }
 
+/* The virtio slots of the device window, disks first, then network
+ * devices, the rest empty (see machine.h). */
+int node_virtio_slots_init(node_mem *mem, const node_machine_config *cfg, node_virtio *slots,
+			   char (*labels)[32], node_virtio_blk *blk, node_virtio_net *net,
+			   node_dma dma, void (*irq_fn)(void *, int, bool), void *irq_opaque,
+			   char *err, size_t errlen)
+{
+	for (int s = 0; s < cfg->slots; s++) {
+		uint32_t base = NODE_VIRTIO_BASE + (uint32_t)s * NODE_VIRTIO_STRIDE;
+		node_irq irq = {irq_fn, irq_opaque, node_virtio_ip(s)};
+		const node_virtio_dev *dev = NULL;
+		void *state = NULL;
+		snprintf(labels[s], sizeof(labels[s]), "virtio@%x", base);
+		if (s < cfg->ndisks) {
+			const node_disk_config *dc = &cfg->disks[s];
+			blk[s].disk = vdisk_raw_open(dc->image, dc->readonly, err, errlen);
+			if (!blk[s].disk)
+				return -1;
+			dev = &node_virtio_blk_dev;
+			state = &blk[s];
+		} else if (s < cfg->ndisks + cfg->nnets) {
+			int n = s - cfg->ndisks;
+			/* locally administered address 52:54:00:f1:00:nn */
+			const uint8_t mac[6] = {0x52, 0x54, 0x00, 0xf1, 0x00, (uint8_t)n};
+			memcpy(net[n].mac, mac, 6);
+			net[n].vio = &slots[s];
+			dev = &node_virtio_net_dev;
+			state = &net[n];
+		}
+		node_virtio_init(&slots[s], dev, state, dma, irq, labels[s]);
+		node_mem_map_device(mem, base, NODE_VIRTIO_SLOT_SIZE, &node_virtio_ops, &slots[s]);
+	}
+	return 0;
+}
+
 void node_machine_config_default(node_machine_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -74,35 +109,11 @@ int node_machine_init(node_machine *m, const node_machine_config *cfg, char *err
 	node_mem_map_device(&m->mem, NODE_UART_BASE, 0x100, &node_uart_ops, &m->uart);
 	node_mem_map_device(&m->mem, NODE_POWER_BASE, 0x4, &node_power_ops, &m->power);
 
-	node_dma dma = {machine_dma_read, machine_dma_write, &m->mem};
-	for (int s = 0; s < m->cfg.slots; s++) {
-		uint32_t base = NODE_VIRTIO_BASE + (uint32_t)s * NODE_VIRTIO_STRIDE;
-		node_irq irq = {cpu_irq, m, 3 + s % 4}; /* IP3..IP6 */
-		const node_virtio_dev *dev = NULL;
-		void *state = NULL;
-		snprintf(m->slot_label[s], sizeof(m->slot_label[s]), "virtio@%x", base);
-		if (s < cfg->ndisks) {
-			const node_disk_config *dc = &cfg->disks[s];
-			m->blk[s].disk = vdisk_raw_open(dc->image, dc->readonly, err, errlen);
-			if (!m->blk[s].disk) {
-				node_machine_destroy(m);
-				return -1;
-			}
-			dev = &node_virtio_blk_dev;
-			state = &m->blk[s];
-		} else if (s < cfg->ndisks + cfg->nnets) {
-			int n = s - cfg->ndisks;
-			node_virtio_net *net = &m->net[n];
-			/* locally administered address 52:54:00:f1:00:nn */
-			const uint8_t mac[6] = {0x52, 0x54, 0x00, 0xf1, 0x00, (uint8_t)n};
-			memcpy(net->mac, mac, 6);
-			net->vio = &m->slots[s];
-			dev = &node_virtio_net_dev;
-			state = net;
-		}
-		node_virtio_init(&m->slots[s], dev, state, dma, irq, m->slot_label[s]);
-		node_mem_map_device(&m->mem, base, NODE_VIRTIO_SLOT_SIZE, &node_virtio_ops,
-				    &m->slots[s]);
+	node_dma dma = {machine_dma_read, machine_dma_write, NULL, &m->mem};
+	if (node_virtio_slots_init(&m->mem, &m->cfg, m->slots, m->slot_label, m->blk, m->net, dma,
+				   cpu_irq, m, err, errlen)) {
+		node_machine_destroy(m);
+		return -1;
 	}
 	if (cfg->net_loopback && cfg->nnets >= 2)
 		node_virtio_net_connect(&m->net[0], &m->net[1]);
@@ -137,7 +148,7 @@ int node_machine_boot(node_machine *m, const char *kernel, char *err, size_t err
 	};
 	for (int s = 0; s < m->cfg.slots; s++) {
 		b.virtio_base[s] = NODE_VIRTIO_BASE + (uint32_t)s * NODE_VIRTIO_STRIDE;
-		b.virtio_ip[s] = 3 + s % 4;
+		b.virtio_ip[s] = node_virtio_ip(s);
 	}
 	/* the DTB goes after the image, 64 KiB aligned; the kernel reserves it
 	 * (early_init_fdt_reserve_self) before it allocates memory */

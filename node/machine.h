@@ -31,6 +31,13 @@
 #define NODE_MAX_SLOTS 8
 #define NODE_UART_IP 2 /* CPU interrupt line of the UART */
 
+/* CPU interrupt line of virtio slot s: IP3, IP4, then IP5 shared by the
+ * rest (virtio-mmio interrupts are shareable); IP6 is the MAGIC IPI line. */
+static inline int node_virtio_ip(int slot)
+{
+	return 3 + (slot < 2 ? slot : 2);
+}
+
 typedef struct node_disk_config {
 	const char *image;
 	bool readonly;
@@ -80,6 +87,13 @@ typedef struct node_machine {
 } node_machine;
 
 void node_machine_config_default(node_machine_config *cfg);
+/* Sets up cfg->slots virtio slots on mem (disks, then network devices,
+ * then empty ones; slot s interrupts on node_virtio_ip(s) through irq_fn)
+ * and opens the disks. 0, or -1 with a message in err. */
+int node_virtio_slots_init(node_mem *mem, const node_machine_config *cfg, node_virtio *slots,
+			   char (*labels)[32], node_virtio_blk *blk, node_virtio_net *net,
+			   node_dma dma, void (*irq_fn)(void *, int, bool), void *irq_opaque,
+			   char *err, size_t errlen);
 /* Builds the machine and opens its disks. Returns 0, or -1 with a message
  * in err naming what is wrong (a disk image missing, not writable, ...). */
 int node_machine_init(node_machine *m, const node_machine_config *cfg, char *err, size_t errlen);

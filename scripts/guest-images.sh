@@ -6,6 +6,8 @@
 #   rootfs.ext2   the root disk (guest/rootfs/build-rootfs.sh), rebuilt when
 #                 guest/rootfs/ changes - the old image is then replaced, so
 #                 files you wrote into it are lost.
+#   rootfs.cpio   the same tree as an initramfs, for the multi-node machine
+#                 (configs/flash8.yaml), which boots without disks for now.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=${1:-$root/build}/images
@@ -21,5 +23,9 @@ if [ ! -f "$dir/rootfs.ext2" ] || [ "$(cat "$dir/rootfs.ext2.key" 2>/dev/null)" 
 	"$root/guest/rootfs/build-rootfs.sh" "$dir/rootfs.ext2" >/dev/null
 	echo "$key" >"$dir/rootfs.ext2.key"
 fi
+if [ ! -f "$dir/rootfs.cpio" ] || [ "$(cat "$dir/rootfs.cpio.key" 2>/dev/null)" != "$key" ]; then
+	"$root/guest/rootfs/build-rootfs.sh" "$dir/rootfs.cpio" >/dev/null
+	echo "$key" >"$dir/rootfs.cpio.key"
+fi
 echo "guest-images: $dir/vmlinux -> $kernel" >&2
-echo "guest-images: $dir/rootfs.ext2" >&2
+echo "guest-images: $dir/rootfs.ext2, $dir/rootfs.cpio (initramfs)" >&2

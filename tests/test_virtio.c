@@ -87,7 +87,7 @@ static int setup(void **state)
 {
 	rig *r = test_calloc(1, sizeof(*r));
 	assert_int_equal(node_mem_init(&r->mem, 1u << 20), 0);
-	node_dma dma = {dma_read, dma_write, &r->mem};
+	node_dma dma = {dma_read, dma_write, NULL, &r->mem};
 	r->blk.disk = vdisk_mem_create(64 * 1024);
 	node_virtio_init(&r->vio[0], &node_virtio_blk_dev, &r->blk, dma, (node_irq){irq_fn, r, 0},
 			 "blk");
@@ -158,7 +158,7 @@ static void test_identity(void **state)
 	assert_int_equal(node_virtio_ops.read(&r->vio[0], VIRTIO_MMIO_CONFIG, 4),
 			 128); /* sectors */
 	node_virtio empty;
-	node_virtio_init(&empty, NULL, NULL, (node_dma){dma_read, dma_write, &r->mem},
+	node_virtio_init(&empty, NULL, NULL, (node_dma){dma_read, dma_write, NULL, &r->mem},
 			 (node_irq){0}, "empty");
 	assert_int_equal(rd(&empty, VIRTIO_MMIO_MAGIC_VALUE), 0x74726976);
 	assert_int_equal(rd(&empty, VIRTIO_MMIO_DEVICE_ID), 0);
@@ -261,7 +261,7 @@ static void test_hostile_rings(void **state)
 static void test_net_loopback(void **state)
 {
 	rig *r = *state;
-	node_dma dma = {dma_read, dma_write, &r->mem};
+	node_dma dma = {dma_read, dma_write, NULL, &r->mem};
 	for (int d = 0; d < 2; d++) {
 		r->net[d].vio = &r->vio[d];
 		node_virtio_init(&r->vio[d], &node_virtio_net_dev, &r->net[d], dma,

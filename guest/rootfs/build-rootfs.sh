@@ -27,7 +27,7 @@ seed=d15c0f1a-5ee0-4a11-8f00-000000000002  # directory hash seed
 say() { echo "build-rootfs: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-[ $# = 1 ] && [ "${1#-}" = "$1" ] || die "usage: $0 OUT.img"
+[ $# = 1 ] && [ "${1#-}" = "$1" ] || die "usage: $0 OUT.img | OUT.cpio"
 out=$(realpath -m "$1")
 mkdir -p "$(dirname "$out")"
 
@@ -91,6 +91,22 @@ find "$root" -type d -exec chmod 755 {} +
 chmod 1777 "$root/tmp"
 chmod 700 "$root/root"
 chmod 600 "$root/etc/shadow"
+
+# An initramfs instead (OUT ends in .cpio): a newc archive of the same tree
+# for the multi-node machine, which boots without disks. The kernel does not
+# mount devtmpfs on an initramfs root, so the console node is in the archive
+# (rcS mounts devtmpfs over it).
+if [ "${out%.cpio}" != "$out" ]; then
+	rm -f "$root/dev/console"
+	mknod -m 600 "$root/dev/console" c 5 1
+	find "$root" -exec touch -h -d "@$epoch" {} +
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc --reproducible -R 0:0 --quiet) >"$img"
+	mv "$img" "$out"
+	say "done: $out ($(du -k --apparent-size "$out" | cut -f1) KiB)"
+	echo "$out"
+	exit 0
+fi
 
 # The image, with our own mke2fs.conf so that no host defaults leak in.
 say "creating a $size ext2 image"
