@@ -109,6 +109,7 @@ typedef struct coh_requester {
 	bool open;	/* a miss is being timed from `first` */
 	uint64_t line;	/* the line it waits for */
 	uint64_t first; /* time of the first coh_access of the open miss */
+	uint32_t nheld; /* ways held for it (coh_release looks for them only then) */
 } coh_requester;
 
 struct coh_node {
@@ -142,6 +143,14 @@ struct coh_node {
 
 	coh_node_stats st;
 };
+
+/* Holds way w for requester i until its coh_release (proto.h). */
+static void hold(coh_node *n, coh_way *w, int i)
+{
+	if (!(w->held & (1ull << i)))
+		n->rq[i].nheld++;
+	w->held |= 1ull << i;
+}
 
 typedef void coh_handler(coh_node *n, const coh_msg *m);
 
@@ -384,7 +393,7 @@ static void wake_line(coh_node *n, coh_way *w, uint64_t t, enum coh_miss_class c
 			continue;
 		}
 		r->wait = COH_W_NONE;
-		w->held |= 1ull << i;
+		hold(n, w, i);
 		uint64_t lat = r->open ? t - r->first : 0;
 		r->open = false;
 		n->st.miss_by_class[cls]++;
@@ -440,7 +449,7 @@ static void recheck_waiters(coh_node *n, uint64_t t)
 			continue;
 		}
 		if (w && hit_ok(w, r->write, false)) {
-			w->held |= 1ull << i;
+			hold(n, w, i);
 			enum coh_miss_class cls = (enum coh_miss_class)w->cls;
 			uint64_t lat = t - r->first;
 			r->open = false;
@@ -465,6 +474,7 @@ static bool dispatch(coh_node *n, const coh_msg *m, uint64_t now);
 static void unhold(coh_node *n, coh_way *w, int req, uint64_t now)
 {
 	w->held &= ~(1ull << req);
+	n->rq[req].nheld--;
 	if (w->held)
 		return;
 	uint64_t line = w->line;
@@ -662,7 +672,7 @@ void coh_release(coh_node *n, int req, uint64_t now)
 {
 	COH_CHECK(req >= 0 && req < n->nreq, "requester %d of %d", req, n->nreq);
 	uint64_t bit = 1ull << req;
-	for (uint32_t i = 0; i < n->nsets * n->nways; i++)
+	for (uint32_t i = 0; n->rq[req].nheld && i < n->nsets * n->nways; i++)
 		if (n->ways[i].held & bit)
 			unhold(n, &n->ways[i], req, now);
 	recheck_waiters(n, now);

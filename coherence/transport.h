@@ -70,7 +70,7 @@ const coh_transport_stats *coh_transport_stats_of(const coh_transport *t);
 
 /* Sends *m from m->src (a node of this rank) to m->dst. The caller fills
  * type, src, dst, len, flags, send_time, deliver_time, addr and data[0..len);
- * coh_send sets version, seq (the source's next) and pad, and copies the
+ * coh_send sets version and seq (the source's next), and copies the
  * message. 0, -EINVAL (a node out of range or not local, len too large, or
  * deliver_time < send_time + lookahead), -ENOMEM or -EMSGSIZE. */
 int coh_send(coh_transport *t, coh_msg *m);
