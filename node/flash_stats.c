@@ -198,18 +198,6 @@ static int rank_order(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Appends the n pointers of src to *dst (of *dn). */
-static int append(void ***dst, size_t *dn, void **src, size_t n)
-{
-	void **p = realloc(*dst, (*dn + n + 1) * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	memcpy(p + *dn, src, n * sizeof(*p));
-	*dst = p;
-	*dn += n;
-	return 0;
-}
-
 static int write_pb(FILE *f, const pb_run *run)
 {
 	size_t len = discoflash__run__get_packed_size(run);
@@ -234,20 +222,35 @@ static int write_run(flash_machine *m, const uint8_t *all, const int *lens, cons
 	Discoflash__LatencyModel model = DISCOFLASH__LATENCY_MODEL__INIT;
 	pb_run run = DISCOFLASH__RUN__INIT;
 	int rc = 0;
+	size_t ncpus = 0, nnodes = 0;
 	for (int r = 0; r < m->nranks && !rc; r++) {
 		/* a share is never empty: it has its rank's record */
 		if (lens[r] > 0)
 			parts[r] = discoflash__run__unpack(NULL, (size_t)lens[r], all + offs[r]);
-		if (!parts[r] || parts[r]->n_ranks != 1 || parts[r]->ranks[0]->rank != r)
+		if (!parts[r] || parts[r]->n_ranks != 1 || parts[r]->ranks[0]->rank != r) {
 			rc = -EIO; /* that rank's share did not come (it ran out of memory) */
-		else if (append((void ***)&run.cpus, &run.n_cpus, (void **)parts[r]->cpus,
-				parts[r]->n_cpus) ||
-			 append((void ***)&run.nodes, &run.n_nodes, (void **)parts[r]->nodes,
-				parts[r]->n_nodes) ||
-			 append((void ***)&run.ranks, &run.n_ranks, (void **)parts[r]->ranks, 1))
+			break;
+		}
+		ncpus += parts[r]->n_cpus;
+		nnodes += parts[r]->n_nodes;
+	}
+	if (!rc) {
+		run.cpus = malloc((ncpus + 1) * sizeof(*run.cpus));
+		run.nodes = malloc((nnodes + 1) * sizeof(*run.nodes));
+		run.ranks = malloc((size_t)m->nranks * sizeof(*run.ranks));
+		if (!run.cpus || !run.nodes || !run.ranks)
 			rc = -ENOMEM;
-		else
-			run.instructions += parts[r]->ranks[0]->instructions;
+	}
+	for (int r = 0; r < m->nranks && !rc; r++) {
+		const pb_run *p = parts[r];
+		if (p->n_cpus) /* a rank may hold no node (then the arrays are NULL) */
+			memcpy(run.cpus + run.n_cpus, p->cpus, p->n_cpus * sizeof(*p->cpus));
+		run.n_cpus += p->n_cpus;
+		if (p->n_nodes)
+			memcpy(run.nodes + run.n_nodes, p->nodes, p->n_nodes * sizeof(*p->nodes));
+		run.n_nodes += p->n_nodes;
+		run.ranks[run.n_ranks++] = p->ranks[0];
+		run.instructions += p->ranks[0]->instructions;
 	}
 	if (!rc) {
 		qsort(run.cpus, run.n_cpus, sizeof(*run.cpus), cpu_order);
@@ -300,8 +303,7 @@ static void gather_oom(void)
 }
 #endif
 
-int flash_write_stats(flash_machine *m, FILE *json, FILE *pb, double host_seconds,
-		      const char *stop)
+int flash_write_stats(flash_machine *m, FILE *json, FILE *pb, double host_seconds, const char *stop)
 {
 	uint8_t *mine = NULL;
 	size_t len = 0;

@@ -203,7 +203,7 @@ static int write_message(FILE *f, const ProtobufCMessageDescriptor *d, const Pro
 	}
 	const char *base = (const char *)msg;
 	const char *sep = depth ? ", " : ",\n  ";
-	fputs(depth ? "{" : "{\n  ", f);
+	fputc('{', f);
 	bool first = true;
 	int rc = 0;
 	for (unsigned i = 0; i < d->n_fields && !rc; i++) {
@@ -211,7 +211,7 @@ static int write_message(FILE *f, const ProtobufCMessageDescriptor *d, const Pro
 		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
 		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
 			continue; /* another member of the oneof is set */
-		fputs(first ? "" : sep, f);
+		fputs(first ? (depth ? "" : "\n  ") : sep, f);
 		first = false;
 		write_string(f, fd->name);
 		fputs(": ", f);
@@ -224,7 +224,7 @@ static int write_message(FILE *f, const ProtobufCMessageDescriptor *d, const Pro
 			rc = write_value(f, fd, base + fd->offset, depth + 1);
 		}
 	}
-	fputs(depth ? "}" : "\n}", f);
+	fputs(depth || first ? "}" : "\n}", f);
 	free(dflt);
 	return rc;
 }

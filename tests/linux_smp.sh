@@ -38,7 +38,7 @@ check() { # check DESCRIPTION REGEX
 	fi
 }
 check "Linux brought all 4 CPUs up" "smp: Brought up 1 node, 4 CPUs"
-check "/proc/cpuinfo lists 4 processors" "^4\r?$"
+check "/proc/cpuinfo lists 4 processors" "^4[[:space:]]*$"
 check "4 md5sums ran in parallel and agree" "^ +4 [0-9a-f]{32} +/bin/busybox"
 check "the kernel powered off" "reboot: Power down"
 [ $fail = 0 ] && echo "linux_smp: all checks passed"

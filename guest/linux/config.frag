@@ -3,9 +3,12 @@
 #
 # Board contract (the device tree the emulator generates): RAM at physical 0,
 # a 16550 UART at 0x1f000000 (CPU IP2), virtio-mmio slots from 0x1f001000
-# (0x200 apart; block on IP3, net on IP4), a syscon-poweroff register at
-# 0x1f200000, Count/Compare timer on IP7, DTB handed over by UHI (a0 = -2,
-# a1 = KSEG0 address of the DTB), command line from /chosen/bootargs.
+# (0x1000 apart, 0x200 long; block on IP3, net on IP4, slots 2 and up share
+# IP5), a syscon-poweroff register at 0x1f200000, a "discoflash,magic" node
+# for the per-node MAGIC blocks at 0x1f100000 + n * 0x1000 (IPIs on IP6),
+# Count/Compare timer on IP7, DTB handed over by UHI (a0 = -2, a1 = KSEG0
+# address of the DTB), command line from /chosen/bootargs. Device interrupts
+# reach CPU 0 only; IP6 and IP7 are per CPU.
 #
 # build-kernel.sh checks that every `=y` and every value line below survived
 # olddefconfig, and that every "is not set" line is really off: a line that
@@ -13,16 +16,33 @@
 
 # --- Platform: the generic, device-tree driven MIPS kernel. -----------------
 # No board file: any root `compatible` is accepted. Little-endian MIPS32r2,
-# 32-bit, one CPU (SMP needs CPS hardware or a HAL patch), no HIGHMEM (all RAM
-# fits in KSEG0's 512 MiB).
+# 32-bit, no HIGHMEM (all RAM fits in KSEG0's 512 MiB).
 CONFIG_MIPS_GENERIC_KERNEL=y
 CONFIG_CPU_LITTLE_ENDIAN=y
 CONFIG_CPU_MIPS32_R2=y
 CONFIG_32BIT=y
-# CONFIG_SMP is not set
 # CONFIG_HIGHMEM is not set
 # CONFIG_LEGACY_BOARD_SEAD3 is not set
 # CONFIG_PCI is not set
+
+# --- SMP through the MAGIC registers (patches/0001-discoflash-magic-smp). ----
+# The HAL patch: CPUs start through each node's mailbox, IPIs through its IPI
+# registers on IP6. It selects SMP, the IPI irq domain code, WEAK_ORDERING
+# (barriers are real `sync`s), SYNC_R4K (each new CPU's Count is set to CPU
+# 0's) and CLOCKSOURCE_VALIDATE_LAST_CYCLE (a CPU whose Count is slightly
+# behind the last tick's reads "no time passed", not a 2^32-tick jump: each
+# CPU's Count is the clocksource on that CPU). Without a "discoflash,magic"
+# node (today's one-CPU machine) the same kernel runs on CPU 0 alone. No NUMA
+# (flat memory), no CPU hotplug. NR_CPUS 32: the documented maximum for
+# 32-bit MIPS kernels; a machine with more CPUs boots the first 32.
+CONFIG_DISCOFLASH_MAGIC_SMP=y
+CONFIG_SMP=y
+CONFIG_NR_CPUS=32
+CONFIG_WEAK_ORDERING=y
+CONFIG_SYNC_R4K=y
+CONFIG_CLOCKSOURCE_VALIDATE_LAST_CYCLE=y
+# CONFIG_HOTPLUG_CPU is not set
+# CONFIG_NUMA is not set
 
 # --- Timer tick. --------------------------------------------------------------
 # 100 Hz periodic tick from CP0 Count/Compare (its rate is half the cpu
@@ -82,9 +102,19 @@ CONFIG_TMPFS=y
 CONFIG_DEVTMPFS=y
 CONFIG_DEVTMPFS_MOUNT=y
 
-# --- Root file system: ext2 on the virtio disk, no initramfs. ----------------
+# --- Root file system: ext2 on the virtio disk, or an initramfs. -------------
 CONFIG_EXT2_FS=y
-# CONFIG_BLK_DEV_INITRD is not set
+# An initramfs handed over by the emulator (/chosen linux,initrd-start/end,
+# an uncompressed newc cpio) is the root of multi-node machines, whose disks
+# are not used yet; the one-node machine keeps its ext2 root disk.
+CONFIG_BLK_DEV_INITRD=y
+# CONFIG_RD_GZIP is not set
+# CONFIG_RD_BZIP2 is not set
+# CONFIG_RD_LZMA is not set
+# CONFIG_RD_XZ is not set
+# CONFIG_RD_LZO is not set
+# CONFIG_RD_LZ4 is not set
+# CONFIG_RD_ZSTD is not set
 
 # --- Console: the 16550 UART from the device tree. ---------------------------
 # ttyS0 is the console (`console=ttyS0`); `earlycon` finds the same UART
