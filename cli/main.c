@@ -491,12 +491,14 @@ static uint64_t flash_cycles_fn(void *ctx)
 	return flash_now(ctx);
 }
 
-static int run_flash(const options *o, cli_config *cfg, FILE *out, runtime *rt, void *comm)
+static int run_flash(const options *o, cli_config *cfg, FILE *out, runtime *rt, void *comm,
+		     int rank)
 {
 	char err[1024];
 	flash_config fc;
 	if (flash_config_of(cfg, &fc, err, sizeof(err))) {
-		fprintf(stderr, "discoflash: %s\n", err);
+		if (rank == 0)
+			fprintf(stderr, "discoflash: %s\n", err);
 		return EXIT_USAGE;
 	}
 	fc.base.console = out;
@@ -504,12 +506,14 @@ static int run_flash(const options *o, cli_config *cfg, FILE *out, runtime *rt, 
 	fc.mpi_comm = comm;
 	flash_machine *m = flash_new(&fc, err, sizeof(err));
 	if (!m) {
-		fprintf(stderr, "discoflash: %s\n", err);
+		if (rank == 0)
+			fprintf(stderr, "discoflash: %s\n", err);
 		return EXIT_USAGE;
 	}
 	int status = 0;
 	if (flash_boot(m, cfg->kernel, err, sizeof(err))) {
-		fprintf(stderr, "discoflash: %s\n", err);
+		if (rank == 0)
+			fprintf(stderr, "discoflash: %s\n", err);
 		flash_free(m);
 		return EXIT_USAGE;
 	}
@@ -601,7 +605,7 @@ static int run(const options *o, void *comm, int rank)
 			fprintf(stderr, "discoflash: %s\n", err);
 			status = EXIT_USAGE;
 		} else {
-			status = run_flash(o, &cfg, out, &rt, comm);
+			status = run_flash(o, &cfg, out, &rt, comm, rank);
 		}
 		if (out != stdout)
 			fclose(out);

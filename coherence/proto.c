@@ -101,15 +101,17 @@ enum coh_wait {
 };
 
 typedef struct coh_requester {
-	uint8_t wait;	/* enum coh_wait */
-	bool write;	/* the access it waits to retry */
-	bool pre_inv;	/* COH_W_MSHR: waited before the line's IS_D -> IS_DI, so its load
-			 * is ordered before the write that INV served: it may use the
-			 * one-shot data */
-	bool open;	/* a miss is being timed from `first` */
-	uint64_t line;	/* the line it waits for */
-	uint64_t first; /* time of the first coh_access of the open miss */
-	uint32_t nheld; /* ways held for it (coh_release looks for them only then) */
+	uint8_t wait;	  /* enum coh_wait */
+	bool write;	  /* the access it waits to retry */
+	bool pre_inv;	  /* COH_W_MSHR: waited before the line's IS_D -> IS_DI, so its load
+			   * is ordered before the write that INV served: it may use the
+			   * one-shot data */
+	bool open;	  /* a miss is being timed from `first` */
+	uint64_t line;	  /* the line it waits for */
+	uint64_t first;	  /* time of the first coh_access of the open miss */
+	uint32_t nheld;	  /* ways held for it (coh_release looks for them only then) */
+	uint32_t held[4]; /* their indices, while nheld <= 4 and !held_lost */
+	bool held_lost;	  /* more were held than held[] keeps: scan on release */
 } coh_requester;
 
 struct coh_node {
@@ -147,8 +149,14 @@ struct coh_node {
 /* Holds way w for requester i until its coh_release (proto.h). */
 static void hold(coh_node *n, coh_way *w, int i)
 {
-	if (!(w->held & (1ull << i)))
-		n->rq[i].nheld++;
+	coh_requester *r = &n->rq[i];
+	if (!(w->held & (1ull << i))) {
+		if (r->nheld < 4)
+			r->held[r->nheld] = (uint32_t)(w - n->ways);
+		else
+			r->held_lost = true;
+		r->nheld++;
+	}
 	w->held |= 1ull << i;
 }
 
@@ -672,9 +680,20 @@ void coh_release(coh_node *n, int req, uint64_t now)
 {
 	COH_CHECK(req >= 0 && req < n->nreq, "requester %d of %d", req, n->nreq);
 	uint64_t bit = 1ull << req;
-	for (uint32_t i = 0; n->rq[req].nheld && i < n->nsets * n->nways; i++)
+	coh_requester *r = &n->rq[req];
+	if (!r->held_lost) {
+		uint32_t idx[4], k = r->nheld;
+		memcpy(idx, r->held, sizeof(idx));
+		for (uint32_t j = 0; j < k; j++)
+			if (n->ways[idx[j]].held & bit)
+				unhold(n, &n->ways[idx[j]], req, now);
+	}
+	/* ways held[] lost track of (or held again meanwhile): look for them */
+	for (uint32_t i = 0; r->nheld && i < n->nsets * n->nways; i++)
 		if (n->ways[i].held & bit)
 			unhold(n, &n->ways[i], req, now);
+	if (!r->nheld)
+		r->held_lost = false;
 	recheck_waiters(n, now);
 }
 

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdio.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #ifdef DISCOFLASH_MPI
@@ -71,16 +73,26 @@ static int batch_reserve(batch *b, size_t need)
 }
 
 #ifdef DISCOFLASH_MPI
-static long wait_spins = COH_WAIT_SPINS;
+static long wait_spins = COH_WAIT_SPINS, wait_yields = COH_WAIT_YIELDS;
+static long wait_sleep_ns = COH_WAIT_SLEEP_NS;
 
 /* More ranks on this host than cores (mpirun --oversubscribe): a peer we
- * wait for may need this very core, so yield at once instead of spinning. */
+ * wait for may need this very core, so yield at once instead of spinning,
+ * and keep yielding rather than sleeping (a sleep lasts far longer than the
+ * peer's turn on the core: the ranks would mostly sleep). */
 static void choose_wait_spins(void)
 {
 	const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	if (local && cores > 0 && atol(local) > cores)
+	if (local && cores > 0 && atol(local) > cores) {
 		wait_spins = 0;
+		wait_yields = COH_WAIT_YIELDS_OVERSUBSCRIBED;
+	}
+	/* a tuning knob for measurements: SPINS,YIELDS,SLEEP_NS */
+	const char *knob = getenv("DISCOFLASH_WAIT");
+	if (knob)
+		sscanf(knob, "%ld,%ld,%ld", &wait_spins, &wait_yields, &wait_sleep_ns);
+	prctl(PR_SET_TIMERSLACK, 1000UL); /* 1 us: short sleeps stay short */
 }
 
 #endif
@@ -285,10 +297,10 @@ static void backoff(long i)
 {
 	if (i < wait_spins)
 		return;
-	if (i < wait_spins + COH_WAIT_YIELDS)
+	if (i < wait_spins + wait_yields)
 		sched_yield();
 	else
-		nanosleep(&(struct timespec){0, COH_WAIT_SLEEP_NS}, NULL);
+		nanosleep(&(struct timespec){0, wait_sleep_ns}, NULL);
 }
 
 /* Waits for one request without hogging the core (see the top comment). */
