@@ -16,7 +16,7 @@
 #define COH_WAIT_SPINS 2000	       /* MPI_Test calls before a waiting rank starts sleeping */
 #define COH_WAIT_YIELDS 2000	       /* MPI_Test calls with sched_yield, after the spins */
 #define COH_WAIT_YIELDS_OVERSUBSCRIBED 200000 /* the same with more ranks than cores */
-#define COH_WAIT_SLEEP_NS 20000	       /* ns: sleep between MPI_Test calls after the spins */
-#define COH_MPI_TAG 0x4300	       /* MPI tag of batches; +1 on odd exchanges */
+#define COH_WAIT_SLEEP_NS 20000		      /* ns: sleep between MPI_Test calls after the spins */
+#define COH_MPI_TAG 0x4300		      /* MPI tag of batches; +1 on odd exchanges */
 
 #endif
