@@ -136,6 +136,10 @@ void node_cpu_reset(node_cpu *cpu, node_mem *mem, int cpunum)
 	cpu->ebase = 0x80000000u | (cpunum & 0x3ff);
 	cpu->config0 = CONFIG0_RESET;
 	cpu->config1 = CONFIG1_VALUE;
+	/* AR: no virtual aliases in the data cache. The cache model (node/l1.h)
+	 * is physically indexed, so there are none; without the bit Linux
+	 * flushes caches on every fork and exec, with IPIs on SMP. */
+	cpu->config7 = 1u << 16;
 	cpu->config2 = CONFIG2_VALUE;
 	cpu->config3 = CONFIG3_VALUE;
 	cpu->intctl = INTCTL_VALUE;

@@ -888,7 +888,10 @@ flash_machine *flash_new(const flash_config *cfg, char *err, size_t errlen)
 	 * node sends nothing to another node, so its quanta can be long (the
 	 * run loop's overhead per quantum then vanishes), still exact. */
 	m->lookahead = m->nnodes == 1 ? SLICE_CYCLES : cfg->coh.hop;
-	coh_transport_config tc = {m->map, cfg->mpi_comm, m->lookahead, COH_EXCHANGE_COUNTS};
+	const char *algo = getenv("DISCOFLASH_EXCHANGE"); /* counts (default) | nbx */
+	coh_transport_config tc = {m->map, cfg->mpi_comm, m->lookahead,
+				   algo && !strcmp(algo, "nbx") ? COH_EXCHANGE_NBX
+								: COH_EXCHANGE_COUNTS};
 	e = coh_transport_new(&tc, &m->t);
 	if (e) {
 		snprintf(err, errlen, "cannot set the transport up: %s", coh_strerror(e));
