@@ -9,6 +9,7 @@
 #      parallel efficiency (MIPS on 2 ranks / (2 x MIPS on 1 rank));
 #   2. host time per quantum exchange (the statistics' exchange time / quanta);
 #   3. the effect of --quantum on speed and on timing error: the 8-node run
+#      (on 1 and on 2 ranks; speed-ups against the exact 1-rank run)
 #      and guest/smp/latency.elf with growing quanta (lax beyond the
 #      lookahead), against the exact run's cycles and the model's latencies;
 #   4. what caches and coherence cost: the single-CPU compute kernels of
@@ -88,6 +89,7 @@ for nodes in 2 8; do
 	cfg=$(machine $nodes)
 	base=
 	for n in $ranks; do
+		[ "$n" -le "$nodes" ] || continue # every rank needs a node
 		name=par$nodes.$n
 		run "$name" "$n" -c "$cfg" --kernel "$guest/smp/parwork.elf"
 		insns=$(field "$name" "d['instructions']")
@@ -95,11 +97,11 @@ for nodes in 2 8; do
 		mips=$(echo "scale=1; $insns / $wall / 1000000" | bc)
 		[ -z "$base" ] && base=$mips
 		eff=$(echo "scale=3; $mips / ($n * $base)" | bc)
-		quanta=$(field "$name" "d['ranks'][0]['quanta']")
+		nq=$(field "$name" "d['ranks'][0]['quanta']")
 		xus=$(field "$name" "'%.2f' % max(r['exchange_us_per_quantum'] for r in d['ranks'])")
 		printf '%-8s %6s %12s %9.2f %8s %10s %12s %10s\n' "$nodes-node" "$n" "$insns" "$wall" \
-			"$mips" "$eff" "$quanta" "$xus"
-		results+=("{\"nodes\": $nodes, \"ranks\": $n, \"instructions\": $insns, \"wall_s\": $wall, \"mips\": $mips, \"efficiency\": $eff, \"quanta\": $quanta, \"exchange_us\": $xus}")
+			"$mips" "$eff" "$nq" "$xus"
+		results+=("{\"nodes\": $nodes, \"ranks\": $n, \"instructions\": $insns, \"wall_s\": $wall, \"mips\": $mips, \"efficiency\": $eff, \"quanta\": $nq, \"exchange_us\": $xus}")
 		if [ "$n" -gt "$cores" ]; then echo "  (ranks > host cores: oversubscribed)"; fi
 	done
 done
@@ -107,25 +109,29 @@ cmp -s "$tmp/par8.1.out" "$tmp/par8.${ranks##* }.out" ||
 	echo "  !! parwork output differs between rank counts"
 
 echo
-echo "3. --quantum: speed and timing error (8 nodes, 1 rank; lookahead 60 cycles)"
-printf '%8s %6s %9s %10s %14s %10s %10s %10s\n' quantum mode wall_s speedup cycles_error local remote dirty
+echo "3. --quantum: speed and timing error (8 nodes; lookahead 60 cycles); 2-rank columns: 2 ranks"
+printf '%8s %6s %9s %10s %9s %10s %14s %10s %10s %10s\n' quantum mode wall_s speedup wall_2r speedup_2r \
+	cycles_error local remote dirty
 cfg=$(machine 8)
 qres=()
 exact_cycles=
 exact_wall=
 for q in $quanta; do
 	run q$q 1 -c "$cfg" --kernel "$guest/smp/parwork.elf" --quantum "$q"
+	run q2r$q 2 -c "$cfg" --kernel "$guest/smp/parwork.elf" --quantum "$q"
+	wall2=$(cat "$tmp/q2r$q.wall")
 	run lat$q 1 -c "$cfg" --kernel "$guest/smp/latency.elf" --quantum "$q"
 	cyc=$(field q$q "d['cycles']")
 	wall=$(cat "$tmp/q$q.wall")
 	mode=$(field q$q "'exact' if d['machine']['exact'] else 'lax'")
-	[ -z "$exact_cycles" ] && exact_cycles=$cyc && exact_wall=$wall
+	[ -z "$exact_cycles" ] && exact_cycles=$cyc && exact_wall=$wall && exact_wall2=$wall2
 	err=$(echo "scale=4; 100 * ($cyc - $exact_cycles) / $exact_cycles" | bc)
 	lat() { grep "^latency $1 " "$tmp/lat$q.out" | awk '{print $3}'; }
-	printf '%8s %6s %9.2f %10s %13s%% %10s %10s %10s\n' "$q" "$mode" "$wall" \
-		"$(echo "scale=2; $exact_wall / $wall" | bc)" "$err" "$(lat local)" "$(lat remote_clean)" \
+	printf '%8s %6s %9.2f %10s %9.2f %10s %13s%% %10s %10s %10s\n' "$q" "$mode" "$wall" \
+		"$(echo "scale=2; $exact_wall / $wall" | bc)" "$wall2" \
+		"$(echo "scale=2; $exact_wall / $wall2" | bc)" "$err" "$(lat local)" "$(lat remote_clean)" \
 		"$(lat remote_dirty)"
-	qres+=("{\"quantum\": $q, \"mode\": \"$mode\", \"wall_s\": $wall, \"cycles\": $cyc, \"cycles_error_pct\": $err, \"latency_local\": $(lat local), \"latency_remote_clean\": $(lat remote_clean), \"latency_remote_dirty\": $(lat remote_dirty)}")
+	qres+=("{\"quantum\": $q, \"mode\": \"$mode\", \"wall_s\": $wall, \"wall_2ranks_s\": $wall2, \"cycles\": $cyc, \"cycles_error_pct\": $err, \"latency_local\": $(lat local), \"latency_remote_clean\": $(lat remote_clean), \"latency_remote_dirty\": $(lat remote_dirty)}")
 done
 echo "  model: $(field lat60 "d['model']")"
 
