@@ -22,6 +22,7 @@
 #include "cli/config.h"
 #include "cli/console.h"
 #include "node/flash.h"
+#include "proto/json.h"
 #include "node/machine.h"
 
 #ifndef DISCOFLASH_VERSION
@@ -259,21 +260,6 @@ static const char *stop_name(int stop)
 	}
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static int write_stats(const options *o, const node_machine *m, const cli_console *con,
 		       const char *stop, double secs)
 {
@@ -319,7 +305,7 @@ static int write_stats(const options *o, const node_machine *m, const cli_consol
 	for (int i = 0; i < con->nmarks; i++) {
 		const cli_console_mark *k = &con->marks[i];
 		fprintf(f, "%s\n    {\"text\": ", i ? "," : "");
-		json_string(f, k->text);
+		proto_json_string(f, k->text);
 		fprintf(f, ", \"instructions\": %llu, \"cycles\": %llu, \"host_seconds\": %.6f}",
 			(unsigned long long)k->insns, (unsigned long long)k->cycles,
 			k->host_seconds);

@@ -13,7 +13,7 @@
 static int write_message(FILE *f, const ProtobufCMessageDescriptor *d, const ProtobufCMessage *msg,
 			 int depth);
 
-static void write_string(FILE *f, const char *s)
+void proto_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; s && *s; s++) {
@@ -95,12 +95,12 @@ static int write_value(FILE *f, const ProtobufCFieldDescriptor *fd, const void *
 		const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value(
 			(const ProtobufCEnumDescriptor *)fd->descriptor, v);
 		if (ev)
-			write_string(f, ev->name);
+			proto_json_string(f, ev->name);
 		else
 			fprintf(f, "%d", v); /* a value this schema does not know */
 		break;
 	}
-	case PROTOBUF_C_TYPE_STRING: write_string(f, *(char *const *)p); break;
+	case PROTOBUF_C_TYPE_STRING: proto_json_string(f, *(char *const *)p); break;
 	case PROTOBUF_C_TYPE_BYTES: write_bytes(f, (const ProtobufCBinaryData *)p); break;
 	case PROTOBUF_C_TYPE_MESSAGE:
 		return write_message(f, (const ProtobufCMessageDescriptor *)fd->descriptor,
@@ -156,7 +156,7 @@ static int write_map(FILE *f, const ProtobufCFieldDescriptor *fd, ProtobufCMessa
 		const char *entry = (const char *)entries[i];
 		fputs(i ? ", " : "", f);
 		if (kf->type == PROTOBUF_C_TYPE_STRING) {
-			write_string(f, *(char *const *)(entry + kf->offset));
+			proto_json_string(f, *(char *const *)(entry + kf->offset));
 		} else { /* JSON keys are strings: "12", "true" */
 			fputc('"', f);
 			write_value(f, kf, entry + kf->offset, depth + 1);
@@ -213,7 +213,7 @@ static int write_message(FILE *f, const ProtobufCMessageDescriptor *d, const Pro
 			continue; /* another member of the oneof is set */
 		fputs(first ? (depth ? "" : "\n  ") : sep, f);
 		first = false;
-		write_string(f, fd->name);
+		proto_json_string(f, fd->name);
 		fputs(": ", f);
 		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = *(const size_t *)(base + fd->quantifier_offset);

@@ -20,4 +20,8 @@
  * writing to f failed, -ENOMEM when out of memory. */
 int proto_json_write(FILE *f, const ProtobufCMessage *msg);
 
+/* Writes s (NULL: empty) as a JSON string literal, quotes and escapes
+ * included. */
+void proto_json_string(FILE *f, const char *s);
+
 #endif
