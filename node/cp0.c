@@ -242,6 +242,8 @@ uint32_t node_cpu_exception(node_cpu *cpu, int exc, uint32_t pc, bool in_delay, 
 	uint32_t offset;
 	cpu->exceptions++;
 	cpu->exc_by_code[exc & 31]++;
+	if (cpu->trap)
+		return cpu->trap(cpu, exc, pc, in_delay, refill);
 	if (!(cpu->status & NODE_ST_EXL)) {
 		cpu->epc = in_delay ? pc - 4 : pc;
 		if (in_delay)
@@ -270,6 +272,7 @@ bool node_cpu_check_interrupts(node_cpu *cpu)
 	if (!(cpu->cause & st & NODE_ST_IM))
 		return false;
 	cpu->waiting = false;
+	cpu->exc_insn = 0;
 	cpu->pc = node_cpu_exception(cpu, NODE_EXC_INT, cpu->pc, false, false);
 	return true;
 }

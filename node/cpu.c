@@ -239,19 +239,21 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 		want_exit = true;     \
 		ds_mark = budget - 1; \
 	} while (0)
-#define RAISE(code)                 \
-	do {                        \
-		exc = (code);       \
-		exc_refill = false; \
-		exc_pc = PC();      \
-		goto exception;     \
+#define RAISE(code)                      \
+	do {                             \
+		exc = (code);            \
+		exc_refill = false;      \
+		exc_pc = PC();           \
+		cpu->exc_insn = ip->raw; \
+		goto exception;          \
 	} while (0)
-#define RAISE_SLOW()                    \
-	do {                            \
-		exc = sr.exc;           \
-		exc_refill = sr.refill; \
-		exc_pc = PC();          \
-		goto exception;         \
+#define RAISE_SLOW()                     \
+	do {                             \
+		exc = sr.exc;            \
+		exc_refill = sr.refill;  \
+		exc_pc = PC();           \
+		cpu->exc_insn = ip->raw; \
+		goto exception;          \
 	} while (0)
 #define RS R[ip->rs]
 #define RT R[ip->rt]
@@ -424,6 +426,7 @@ refetch : {
 			exc = e;
 			exc_refill = refill;
 			exc_pc = npc;
+			cpu->exc_insn = 0;
 			goto exception;
 		}
 		page = node_decode_page_get(cpu->mem, pa >> NODE_PAGE_SHIFT);

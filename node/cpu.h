@@ -142,6 +142,20 @@ typedef struct node_cpu {
 	bool halted;  /* not started yet (MAGIC start mailbox) */
 	int local;    /* index among its node's CPUs */
 	void *sys;    /* the memory system's per-CPU state (detailed mode) */
+
+	/* The monitor (DESIGN.md 5). vm_segments: the CPU runs a VM's kernel
+	 * in supervisor mode, where KSEG0 and KSEG1 are translated through the
+	 * TLB (entries the monitor fills from the pmap) instead of raising
+	 * address errors, so that an unmodified kernel runs in a VM. trap:
+	 * when set, every exception and interrupt goes to it instead of the
+	 * architectural vector; it returns the pc to continue at (the monitor
+	 * emulates, or reflects the exception into the guest's virtual CP0).
+	 * exc_insn: the word of the instruction that raised the exception (0
+	 * for instruction-fetch exceptions and interrupts). */
+	bool vm_segments;
+	uint32_t (*trap)(struct node_cpu *cpu, int exc, uint32_t pc, bool in_delay, bool refill);
+	void *trap_opaque;
+	uint32_t exc_insn;
 	bool exit_request;
 	node_mem *mem;
 

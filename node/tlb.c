@@ -45,7 +45,10 @@ int node_tlb_translate(node_cpu *cpu, uint32_t va, int access, uint32_t *pa, boo
 		if (mode == NODE_MODE_USER)
 			goto address_error;
 		if (va < 0xc0000000u || va >= 0xe0000000u) {
-			/* kseg0, kseg1, kseg3: kernel only */
+			/* kseg0, kseg1, kseg3: kernel only - except kseg0 and
+			 * kseg1 for a VM's kernel, which go through the TLB */
+			if (mode == NODE_MODE_SUPER && cpu->vm_segments && va < 0xc0000000u)
+				goto mapped;
 			if (mode == NODE_MODE_SUPER)
 				goto address_error;
 			if (va < 0xa0000000u) {
@@ -63,6 +66,7 @@ int node_tlb_translate(node_cpu *cpu, uint32_t va, int access, uint32_t *pa, boo
 		return 0;
 	}
 
+mapped:;
 	int i = lookup(cpu, va);
 	int tlbexc = access == NODE_ACC_STORE ? NODE_EXC_TLBS : NODE_EXC_TLBL;
 	if (i < 0) {

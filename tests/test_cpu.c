@@ -178,6 +178,87 @@ static void test_tlb_refill(void **state)
 	assert_int_equal(f->cpu.epc, 0x80001008u);
 }
 
+/* A VM's kernel runs in supervisor mode: KSEG0 is an address error there,
+ * unless the monitor asked for the VM segments, which are then mapped by
+ * the TLB (a refill first, then the monitor's entry translates). */
+static void test_vm_segments(void **state)
+{
+	fixture *f = *state;
+	const uint32_t data = 0x600dcafeu;
+	assert_int_equal(node_mem_dma_write(&f->mem, 0x5010, &data, 4), 0);
+	const uint32_t refill[] = {WAIT};
+	put(f, 0x80000000u, refill, 1);
+	put(f, 0x80000180u, refill, 1);
+	/* the program runs from ksseg, mapped to physical 0x2000 */
+	const uint32_t prog[] = {LUI(T0, 0x8000), LW(T1, 0x10, T0), WAIT};
+	put(f, 0x80002000u, prog, 3);
+	f->cpu.tlb[0] = (node_tlb_entry){0xc0000000u, 0, {(0x2000u >> 12) << 6 | 0x7, 0x7}, true};
+	f->cpu.status = NODE_ST_KSU & 0x08; /* supervisor */
+	node_cpu_update_mode(&f->cpu);
+	f->cpu.pc = 0xc0000000u;
+	assert_int_equal(node_cpu_run(&f->cpu, 100), NODE_RUN_WAIT);
+	assert_int_equal((f->cpu.cause >> 2) & 31, NODE_EXC_ADEL); /* no VM segments */
+
+	f->cpu.vm_segments = true;
+	f->cpu.status = 0x08;
+	node_cpu_update_mode(&f->cpu);
+	f->cpu.pc = 0xc0000000u;
+	assert_int_equal(node_cpu_run(&f->cpu, 100), NODE_RUN_WAIT);
+	assert_int_equal((f->cpu.cause >> 2) & 31, NODE_EXC_TLBL);
+	assert_int_equal(f->cpu.epc, 0xc0000004u);
+	assert_int_equal(f->cpu.pc, 0x80000004u); /* the refill vector ran */
+
+	/* the monitor's entry: KSEG0 page 0x80004000/0x80005000 -> 0x4000/0x5000 */
+	f->cpu.tlb[1] = (node_tlb_entry){
+		0x80004000u, 0, {(0x4000u >> 12) << 6 | 0x7, (0x5000u >> 12) << 6 | 0x7}, true};
+	const uint32_t prog2[] = {LUI(T0, 0x8000), ORI(T0, T0, 0x5000), LW(T1, 0x10, T0), WAIT};
+	put(f, 0x80002000u, prog2, 4);
+	f->cpu.status = 0x08;
+	node_cpu_update_mode(&f->cpu);
+	node_cpu_flush_fast(&f->cpu);
+	f->cpu.pc = 0xc0000000u;
+	assert_int_equal(node_cpu_run(&f->cpu, 100), NODE_RUN_WAIT);
+	assert_int_equal(f->cpu.r[T1], 0x600dcafeu);
+	/* and it was supervisor mode: its `wait` is privileged there */
+	assert_int_equal((f->cpu.cause >> 2) & 31, NODE_EXC_CPU);
+	assert_int_equal(f->cpu.epc, 0xc000000cu);
+}
+
+static uint32_t trapped_pc, trapped_insn;
+static int trapped_exc;
+static bool trapped_delay;
+
+static uint32_t trap_to_monitor(node_cpu *cpu, int exc, uint32_t pc, bool in_delay, bool refill)
+{
+	(void)refill;
+	trapped_exc = exc;
+	trapped_pc = pc;
+	trapped_delay = in_delay;
+	trapped_insn = cpu->exc_insn;
+	cpu->r[V0] = 0x1234; /* the "monitor" handled it */
+	return 0x80001100u;  /* and continues here */
+}
+
+/* With a trap hook every exception goes to the monitor, in place of the
+ * vector, and the CPU goes on where the monitor says: no EXL, no EPC. */
+static void test_trap_hook(void **state)
+{
+	fixture *f = *state;
+	const uint32_t prog[] = {BEQ(ZERO, ZERO, 2), SYSCALL, NOP, NOP};
+	put(f, 0x80001000u, prog, 4);
+	const uint32_t after[] = {WAIT};
+	put(f, 0x80001100u, after, 1);
+	f->cpu.trap = trap_to_monitor;
+	assert_int_equal(run_from(f, 0x80001000u), NODE_RUN_WAIT);
+	assert_int_equal(trapped_exc, NODE_EXC_SYS);
+	assert_int_equal(trapped_pc, 0x80001004u);
+	assert_true(trapped_delay);
+	assert_int_equal(trapped_insn, SYSCALL);
+	assert_int_equal(f->cpu.r[V0], 0x1234);
+	assert_int_equal(f->cpu.status & NODE_ST_EXL, 0);
+	assert_int_equal(f->cpu.pc, 0x80001104u);
+}
+
 static void test_erl_kuseg_unmapped(void **state)
 {
 	fixture *f = *state;
@@ -262,6 +343,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_self_modifying_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlb_refill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_erl_kuseg_unmapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vm_segments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trap_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_branches_at_page_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timer_deadline, setup, teardown),
 	};
