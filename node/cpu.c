@@ -440,6 +440,9 @@ refetch : {
 
 exception:
 	SYNC_TIME();
+	if (in_ds)
+		cpu->exc_branch_target =
+			ds_ip ? vpage + ((uint32_t)(ds_ip - page->insn) << 2) : ds_target;
 	if (exc == NODE_EXC_CPU)
 		cpu->cause = (cpu->cause & ~(3u << NODE_CAUSE_CE_SHIFT));
 	npc = node_cpu_exception(cpu, exc, exc_pc, in_ds, exc_refill);

@@ -151,11 +151,14 @@ typedef struct node_cpu {
 	 * architectural vector; it returns the pc to continue at (the monitor
 	 * emulates, or reflects the exception into the guest's virtual CP0).
 	 * exc_insn: the word of the instruction that raised the exception (0
-	 * for instruction-fetch exceptions and interrupts). */
+	 * for instruction-fetch exceptions and interrupts); in a delay slot,
+	 * exc_branch_target is where the branch continues once the monitor
+	 * has emulated the slot's instruction. */
 	bool vm_segments;
 	uint32_t (*trap)(struct node_cpu *cpu, int exc, uint32_t pc, bool in_delay, bool refill);
 	void *trap_opaque;
 	uint32_t exc_insn;
+	uint32_t exc_branch_target; /* in a delay slot: where the branch goes next */
 	bool exit_request;
 	node_mem *mem;
 

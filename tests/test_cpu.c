@@ -254,6 +254,7 @@ static void test_trap_hook(void **state)
 	assert_int_equal(trapped_pc, 0x80001004u);
 	assert_true(trapped_delay);
 	assert_int_equal(trapped_insn, SYSCALL);
+	assert_int_equal(f->cpu.exc_branch_target, 0x8000100cu); /* beq's target */
 	assert_int_equal(f->cpu.r[V0], 0x1234);
 	assert_int_equal(f->cpu.status & NODE_ST_EXL, 0);
 	assert_int_equal(f->cpu.pc, 0x80001104u);
