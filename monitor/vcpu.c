@@ -178,40 +178,20 @@ int mon_vtlb_lookup(const mon_vcpu *v, uint32_t va, unsigned asid)
 int mon_vtlb_translate(const mon_vcpu *v, uint32_t va, int access, uint32_t *gpa, uint32_t *lo,
 		       bool *refill)
 {
-	int mode = mon_vcpu_guest_mode(v);
 	*refill = false;
 	*lo = 0;
-	if (va >= 0x80000000u) {
-		bool mapped = va >= 0xc0000000u && va < 0xe0000000u; /* ksseg/sseg */
-		if (mode == NODE_MODE_USER || (mode == NODE_MODE_SUPER && !mapped))
-			return access == NODE_ACC_STORE ? NODE_EXC_ADES : NODE_EXC_ADEL;
-		if (va < 0xa0000000u) {
-			*gpa = va - 0x80000000u; /* kseg0 */
-			return 0;
-		}
-		if (va < 0xc0000000u) {
-			*gpa = va - 0xa0000000u; /* kseg1 */
-			return 0;
-		}
-		/* ksseg and kseg3 are mapped */
-	} else if (mode == NODE_MODE_KERNEL_ERL) {
-		*gpa = va; /* kuseg is unmapped while ERL = 1 */
+	int seg = node_segment(va, mon_vcpu_guest_mode(v), false, gpa);
+	if (seg == NODE_SEG_UNMAPPED)
 		return 0;
-	}
-	int tlbexc = access == NODE_ACC_STORE ? NODE_EXC_TLBS : NODE_EXC_TLBL;
+	if (seg == NODE_SEG_ERROR)
+		return access == NODE_ACC_STORE ? NODE_EXC_ADES : NODE_EXC_ADEL;
 	int i = mon_vtlb_lookup(v, va, v->entryhi & MON_ENTRYHI_ASID);
 	if (i < 0) {
 		*refill = true;
-		return tlbexc;
+		return access == NODE_ACC_STORE ? NODE_EXC_TLBS : NODE_EXC_TLBL;
 	}
-	const node_tlb_entry *e = &v->tlb[i];
-	uint32_t page = ((e->mask | 0x1fffu) + 1) >> 1; /* bytes per page of the pair */
-	uint32_t l = e->lo[(va & page) ? 1 : 0];
-	if (!(l & 2))
-		return tlbexc; /* V = 0 */
-	if (access == NODE_ACC_STORE && !(l & 4))
-		return NODE_EXC_MOD; /* D = 0 */
-	*lo = l | e->g;
-	*gpa = (((l >> 6) << 12) & ~(page - 1)) | (va & (page - 1));
-	return 0;
+	int exc = node_tlb_entry_translate(&v->tlb[i], va, access, gpa, lo);
+	if (!exc)
+		*lo |= v->tlb[i].g;
+	return exc;
 }

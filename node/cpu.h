@@ -205,6 +205,15 @@ enum { NODE_ACC_LOAD, NODE_ACC_STORE, NODE_ACC_FETCH };
  * an exception code with *refill telling TLB refill from invalid. Sets
  * BadVAddr/Context/EntryHi for TLB and address-error exceptions. */
 int node_tlb_translate(node_cpu *cpu, uint32_t va, int access, uint32_t *pa, bool *refill);
+/* The segment of va for a CPU in mode (vm_segments: see node_cpu): an
+ * address error, mapped through the TLB, or unmapped with *pa set. Shared
+ * with the monitor's virtual TLB. */
+enum { NODE_SEG_ERROR, NODE_SEG_MAPPED, NODE_SEG_UNMAPPED };
+int node_segment(uint32_t va, int mode, bool vm_segments, uint32_t *pa);
+/* Translates va through TLB entry e (which matches it): 0 with *pa and the
+ * EntryLo used in *lo, or TLBL/TLBS (V = 0) or Mod (a store with D = 0). */
+int node_tlb_entry_translate(const node_tlb_entry *e, uint32_t va, int access, uint32_t *pa,
+			     uint32_t *lo);
 void node_tlb_probe(node_cpu *cpu);
 void node_tlb_read(node_cpu *cpu);
 void node_tlb_write(node_cpu *cpu, unsigned idx);

@@ -35,63 +35,71 @@ static void set_fault_regs(node_cpu *cpu, uint32_t va, bool tlb)
 	}
 }
 
-int node_tlb_translate(node_cpu *cpu, uint32_t va, int access, uint32_t *pa, bool *refill)
+int node_segment(uint32_t va, int mode, bool vm_segments, uint32_t *pa)
 {
-	int mode = cpu->mode;
-	int adexc = access == NODE_ACC_STORE ? NODE_EXC_ADES : NODE_EXC_ADEL;
-	*refill = false;
-
 	if (va >= 0x80000000u) {
 		if (mode == NODE_MODE_USER)
-			goto address_error;
+			return NODE_SEG_ERROR;
 		if (va < 0xc0000000u || va >= 0xe0000000u) {
 			/* kseg0, kseg1, kseg3: kernel only - except kseg0 and
 			 * kseg1 for a VM's kernel, which go through the TLB */
-			if (mode == NODE_MODE_SUPER && cpu->vm_segments && va < 0xc0000000u)
-				goto mapped;
 			if (mode == NODE_MODE_SUPER)
-				goto address_error;
+				return vm_segments && va < 0xc0000000u ? NODE_SEG_MAPPED
+								       : NODE_SEG_ERROR;
 			if (va < 0xa0000000u) {
 				*pa = va - 0x80000000u;
-				return 0;
+				return NODE_SEG_UNMAPPED;
 			}
 			if (va < 0xc0000000u) {
 				*pa = va - 0xa0000000u;
-				return 0;
+				return NODE_SEG_UNMAPPED;
 			}
 		}
-		/* ksseg/sseg and kseg3 are mapped */
-	} else if (mode == NODE_MODE_KERNEL_ERL) {
-		*pa = va; /* kuseg is unmapped and uncached while ERL=1 */
-		return 0;
+		return NODE_SEG_MAPPED; /* ksseg/sseg and kseg3 */
 	}
+	if (mode == NODE_MODE_KERNEL_ERL) {
+		*pa = va; /* kuseg is unmapped and uncached while ERL=1 */
+		return NODE_SEG_UNMAPPED;
+	}
+	return NODE_SEG_MAPPED;
+}
 
-mapped:;
+int node_tlb_entry_translate(const node_tlb_entry *e, uint32_t va, int access, uint32_t *pa,
+			     uint32_t *lo)
+{
+	uint32_t page = ((e->mask | 0x1fffu) + 1) >> 1; /* bytes per page */
+	uint32_t l = e->lo[(va & page) ? 1 : 0];
+	if (!(l & 2))
+		return access == NODE_ACC_STORE ? NODE_EXC_TLBS : NODE_EXC_TLBL;
+	if (access == NODE_ACC_STORE && !(l & 4))
+		return NODE_EXC_MOD;
+	*lo = l;
+	*pa = (((l >> 6) << 12) & ~(page - 1)) | (va & (page - 1));
+	return 0;
+}
+
+int node_tlb_translate(node_cpu *cpu, uint32_t va, int access, uint32_t *pa, bool *refill)
+{
+	*refill = false;
+	int seg = node_segment(va, cpu->mode, cpu->vm_segments, pa);
+	if (seg == NODE_SEG_UNMAPPED)
+		return 0;
+	if (seg == NODE_SEG_ERROR) {
+		set_fault_regs(cpu, va, false);
+		return access == NODE_ACC_STORE ? NODE_EXC_ADES : NODE_EXC_ADEL;
+	}
 	int i = lookup(cpu, va);
-	int tlbexc = access == NODE_ACC_STORE ? NODE_EXC_TLBS : NODE_EXC_TLBL;
 	if (i < 0) {
 		*refill = true;
 		set_fault_regs(cpu, va, true);
 		cpu->tlb_refills++;
-		return tlbexc;
+		return access == NODE_ACC_STORE ? NODE_EXC_TLBS : NODE_EXC_TLBL;
 	}
-	const node_tlb_entry *e = &cpu->tlb[i];
-	uint32_t page = ((e->mask | 0x1fffu) + 1) >> 1; /* bytes per page */
-	uint32_t lo = e->lo[(va & page) ? 1 : 0];
-	if (!(lo & 2)) {
+	uint32_t lo;
+	int exc = node_tlb_entry_translate(&cpu->tlb[i], va, access, pa, &lo);
+	if (exc)
 		set_fault_regs(cpu, va, true);
-		return tlbexc;
-	}
-	if (access == NODE_ACC_STORE && !(lo & 4)) {
-		set_fault_regs(cpu, va, true);
-		return NODE_EXC_MOD;
-	}
-	*pa = (((lo >> 6) << 12) & ~(page - 1)) | (va & (page - 1));
-	return 0;
-
-address_error:
-	set_fault_regs(cpu, va, false);
-	return adexc;
+	return exc;
 }
 
 void node_tlb_probe(node_cpu *cpu)
