@@ -19,6 +19,7 @@ typedef struct ctx {
 	char *err;
 	size_t errlen;
 	cli_config *c;
+	cli_vm *vm; /* the VM being parsed (vms:) */
 } ctx;
 
 static int fail(ctx *x, const yaml_node_t *n, const char *field, const char *fmt, ...)
@@ -539,9 +540,190 @@ static int k_seed(ctx *x, yaml_node_t *v, const char *f)
 	return get_uint(x, v, f, 0, UINT64_MAX, &x->c->seed);
 }
 
+/* ---- vms: the monitor's virtual machines --------------------------------- */
+
+static int k_vm_name(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_string(x, v, f, &x->vm->name);
+}
+
+static int k_vm_vcpus(ctx *x, yaml_node_t *v, const char *f)
+{
+	unsigned long long n = 0;
+	if (get_uint(x, v, f, 1, 64, &n))
+		return -1;
+	x->vm->vcpus = (int)n;
+	return 0;
+}
+
+static int k_vm_memory(ctx *x, yaml_node_t *v, const char *f)
+{
+	if (get_size(x, v, f, 4ull << 20, 496ull << 20, &x->vm->memory))
+		return -1;
+	if (x->vm->memory & (NODE_PAGE_SIZE - 1))
+		return fail(x, v, f, "must be a multiple of 4K");
+	return 0;
+}
+
+static int k_vm_nodes(ctx *x, yaml_node_t *v, const char *f)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(x, v, f, "expected a list of node numbers, e.g. [0, 1]");
+	cli_vm *vm = x->vm;
+	vm->nnodes = 0;
+	vm->nodes_line = v->start_mark.line + 1;
+	vm->nodes_col = v->start_mark.column + 1;
+	for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+	     i++) {
+		yaml_node_t *e = yaml_document_get_node(x->doc, *i);
+		char field[96];
+		snprintf(field, sizeof(field), "%s[%d]", f, vm->nnodes);
+		unsigned long long n = 0;
+		if (vm->nnodes == 64)
+			return fail(x, e, field, "at most 64 nodes");
+		if (get_uint(x, e, field, 0, 63, &n))
+			return -1;
+		vm->nodes[vm->nnodes++] = (int)n;
+	}
+	return 0;
+}
+
+static int k_vm_kernel(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_path(x, v, f, &x->vm->kernel);
+}
+
+static int k_vm_cmdline(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_string(x, v, f, &x->vm->cmdline);
+}
+
+static int k_vm_initrd(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_path(x, v, f, &x->vm->initrd);
+}
+
+static int k_vm_image(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_path(x, v, f, &x->vm->disk_images[x->vm->ndisks]);
+}
+
+static int k_vm_readonly(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_bool(x, v, f, &x->vm->disk_readonly[x->vm->ndisks]);
+}
+
+static const key_entry vm_disk_keys[] = {
+	{"image", k_vm_image},
+	{"readonly", k_vm_readonly},
+	{NULL, NULL},
+};
+
+static int k_vm_disks(ctx *x, yaml_node_t *v, const char *f)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(x, v, f, "expected a list of disks (- image: FILE)");
+	for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+	     i++) {
+		yaml_node_t *d = yaml_document_get_node(x->doc, *i);
+		char field[96];
+		int n = x->vm->ndisks;
+		snprintf(field, sizeof(field), "%s[%d]", f, n);
+		if (n == CLI_VM_MAX_DISKS)
+			return fail(x, d, field, "at most %d disks", CLI_VM_MAX_DISKS);
+		if (walk_mapping(x, d, field, vm_disk_keys))
+			return -1;
+		if (!x->vm->disk_images[n])
+			return fail(x, d, field, "a disk needs an image: FILE");
+		x->vm->ndisks++;
+	}
+	return 0;
+}
+
+static int k_vm_nets(ctx *x, yaml_node_t *v, const char *f)
+{
+	unsigned long long n = 0;
+	if (get_uint(x, v, f, 0, NODE_MAX_NETS, &n))
+		return -1;
+	x->vm->nets = (int)n;
+	return 0;
+}
+
+static int k_vm_console(ctx *x, yaml_node_t *v, const char *f)
+{
+	const char *s = scalar(v);
+	if (s && !strcmp(s, "stdout")) {
+		free(x->vm->console_file);
+		x->vm->console_file = NULL;
+		return 0;
+	}
+	return get_path(x, v, f, &x->vm->console_file);
+}
+
+static const key_entry vm_keys[] = {
+	{"name", k_vm_name},
+	{"vcpus", k_vm_vcpus},
+	{"memory", k_vm_memory},
+	{"nodes", k_vm_nodes},
+	{"kernel", k_vm_kernel},
+	{"cmdline", k_vm_cmdline},
+	{"initrd", k_vm_initrd},
+	{"disks", k_vm_disks},
+	{"network_devices", k_vm_nets},
+	{"console", k_vm_console},
+	{NULL, NULL},
+};
+
+static int k_vms(ctx *x, yaml_node_t *v, const char *f)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(x, v, f, "expected a list of virtual machines (- name: ...)");
+	for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+	     i++) {
+		yaml_node_t *d = yaml_document_get_node(x->doc, *i);
+		char field[64];
+		int n = x->c->nvms;
+		snprintf(field, sizeof(field), "%s[%d]", f, n);
+		if (n == CLI_MAX_VMS)
+			return fail(x, d, field, "at most %d virtual machines", CLI_MAX_VMS);
+		x->vm = &x->c->vms[n];
+		x->vm->vcpus = 1;
+		x->vm->memory = 32ull << 20;
+		x->c->nvms++;
+		if (walk_mapping(x, d, field, vm_keys))
+			return -1;
+		if (!x->vm->kernel)
+			return fail(x, d, field, "a virtual machine needs a kernel: FILE");
+		for (int k = 0; k < n; k++)
+			if (x->vm->name && x->c->vms[k].name &&
+			    !strcmp(x->vm->name, x->c->vms[k].name))
+				return fail(x, d, field, "the name '%s' is taken by %s[%d]",
+					    x->vm->name, f, k);
+	}
+	return 0;
+}
+
+/* Checks that need the whole file: a VM's nodes exist in the machine. */
+static int check_vms(ctx *x)
+{
+	for (int i = 0; i < x->c->nvms; i++) {
+		const cli_vm *vm = &x->c->vms[i];
+		for (int k = 0; k < vm->nnodes; k++)
+			if (vm->nodes[k] >= x->c->nodes) {
+				snprintf(x->err, x->errlen,
+					 "%s:%zu:%zu: vms[%d].nodes[%d]: node %d does not exist "
+					 "(machine.nodes is %d)",
+					 x->path, vm->nodes_line, vm->nodes_col, i, k, vm->nodes[k],
+					 x->c->nodes);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 static const key_entry top_keys[] = {
 	{"machine", k_machine}, {"boot", k_boot}, {"disks", k_disks}, {"network", k_network},
-	{"console", k_console}, {"seed", k_seed}, {NULL, NULL},
+	{"console", k_console}, {"vms", k_vms},	  {"seed", k_seed},   {NULL, NULL},
 };
 
 void cli_config_default(cli_config *c)
@@ -573,6 +755,16 @@ void cli_config_free(cli_config *c)
 	free(c->output);
 	for (int i = 0; i < NODE_MAX_DISKS; i++)
 		free(c->disk_images[i]);
+	for (int v = 0; v < c->nvms; v++) {
+		cli_vm *vm = &c->vms[v];
+		free(vm->name);
+		free(vm->kernel);
+		free(vm->cmdline);
+		free(vm->initrd);
+		free(vm->console_file);
+		for (int i = 0; i < CLI_VM_MAX_DISKS; i++)
+			free(vm->disk_images[i]);
+	}
 	memset(c, 0, sizeof(*c));
 }
 
@@ -602,7 +794,7 @@ int cli_config_load(cli_config *c, const char *path, char *err, size_t errlen)
 		*slash = 0;
 	else if (dir)
 		strcpy(dir, ".");
-	ctx x = {&doc, path, dir, err, errlen, c};
+	ctx x = {&doc, path, dir, err, errlen, c, NULL};
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!dir)
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -610,6 +802,8 @@ int cli_config_load(cli_config *c, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: empty config file", path);
 	else
 		rc = walk_mapping(&x, root, "", top_keys);
+	if (rc == 0)
+		rc = check_vms(&x);
 	if (rc == 0)
 		c->machine.cmdline = c->cmdline;
 	free(dir);

@@ -16,6 +16,24 @@
 
 typedef enum { CLI_INPUT_STDIN, CLI_INPUT_NONE } cli_input;
 
+/* A virtual machine for the monitor (the `vms:` list). */
+#define CLI_MAX_VMS 16
+#define CLI_VM_MAX_DISKS 4
+typedef struct cli_vm {
+	char *name;
+	int vcpus;
+	unsigned long long memory; /* bytes of guest-physical memory */
+	int nnodes;		   /* preferred nodes of its vCPUs (0: any) */
+	int nodes[64];
+	size_t nodes_line, nodes_col; /* where `nodes` is, for checks after parsing */
+	char *kernel, *cmdline, *initrd;
+	int ndisks;
+	char *disk_images[CLI_VM_MAX_DISKS];
+	bool disk_readonly[CLI_VM_MAX_DISKS];
+	int nets;	    /* virtio-net devices on the VMs' virtual subnet */
+	char *console_file; /* NULL: its console on stdout, each line prefixed */
+} cli_vm;
+
 typedef struct cli_config {
 	node_machine_config machine;
 	int nodes;
@@ -37,6 +55,8 @@ typedef struct cli_config {
 	char *script;	 /* console.script */
 	char *output;	 /* console.output: NULL = stdout, else a file */
 	unsigned long long seed;
+	cli_vm vms[CLI_MAX_VMS];
+	int nvms;
 } cli_config;
 
 /* Defaults: one node, one CPU, 64 MiB, 200 MHz, no devices, the detailed

@@ -338,6 +338,13 @@ static int configure(const options *o, cli_config *cfg)
 		fprintf(stderr, "discoflash: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (cfg->nvms) {
+		fprintf(stderr,
+			"discoflash: %s describes %d virtual machine(s) (vms:), but the monitor "
+			"does not run VMs yet; remove the vms: list to boot the machine bare\n",
+			o->config, cfg->nvms);
+		return EXIT_USAGE;
+	}
 	if (o->kernel) {
 		free(cfg->kernel);
 		cfg->kernel = strdup(o->kernel);

@@ -27,31 +27,37 @@ static int write_file(const char *text)
 	return ok ? 0 : -1;
 }
 
-static void test_good(void **state)
+/* Loads yaml, which must be a good config, into *c. */
+static void load_good(const char *yaml, cli_config *c)
 {
-	assert_int_equal(
-		write_file("machine:\n"
-			   "  nodes: 1\n"
-			   "  cpus_per_node: 1\n"
-			   "  memory_per_node: 128M\n"
-			   "  clock_mhz: 250\n"
-			   "  latency: {l2_hit_ns: 40, local_miss_ns: 200, remote_miss_ns: 700}\n"
-			   "boot:\n"
-			   "  kernel: vmlinux\n"
-			   "  cmdline: \"console=ttyS0 root=/dev/vda\"\n"
-			   "disks:\n"
-			   "  - image: /abs/root.img\n"
-			   "  - {image: data.img, readonly: true}\n"
-			   "network: {devices: 2, backend: loopback}\n"
-			   "console: {input: none, script: boot.script}\n"
-			   "seed: 42\n"),
-		0);
-	cli_config c;
+	assert_int_equal(write_file(yaml), 0);
 	char err[512] = "";
-	cli_config_default(&c);
-	int rc = cli_config_load(&c, path, err, sizeof(err));
+	cli_config_default(c);
+	int rc = cli_config_load(c, path, err, sizeof(err));
 	print_message("%s\n", err);
 	assert_int_equal(rc, 0);
+	unlink(path);
+}
+
+static void test_good(void **state)
+{
+	cli_config c;
+	load_good("machine:\n"
+		  "  nodes: 1\n"
+		  "  cpus_per_node: 1\n"
+		  "  memory_per_node: 128M\n"
+		  "  clock_mhz: 250\n"
+		  "  latency: {l2_hit_ns: 40, local_miss_ns: 200, remote_miss_ns: 700}\n"
+		  "boot:\n"
+		  "  kernel: vmlinux\n"
+		  "  cmdline: \"console=ttyS0 root=/dev/vda\"\n"
+		  "disks:\n"
+		  "  - image: /abs/root.img\n"
+		  "  - {image: data.img, readonly: true}\n"
+		  "network: {devices: 2, backend: loopback}\n"
+		  "console: {input: none, script: boot.script}\n"
+		  "seed: 42\n",
+		  &c);
 	assert_int_equal(c.machine.ram_bytes, 128u << 20);
 	assert_int_equal(c.machine.cpu_hz, 250000000u);
 	assert_int_equal(c.remote_miss_ns, 700);
@@ -68,7 +74,43 @@ static void test_good(void **state)
 	assert_string_equal(c.script, "/tmp/boot.script");
 	assert_int_equal(c.seed, 42);
 	cli_config_free(&c);
-	unlink(path);
+}
+
+static void test_vms(void **state)
+{
+	(void)state;
+	cli_config c;
+	load_good("machine: {nodes: 8, memory_per_node: 32M}\n"
+		  "vms:\n"
+		  "  - name: web\n"
+		  "    vcpus: 2\n"
+		  "    memory: 64M\n"
+		  "    nodes: [2, 3]\n"
+		  "    kernel: vmlinux\n"
+		  "    cmdline: \"console=ttyS0\"\n"
+		  "    disks: [{image: web.img, readonly: true}]\n"
+		  "    network_devices: 1\n"
+		  "    console: web.log\n"
+		  "  - {name: db, kernel: /k/vmlinux}\n",
+		  &c);
+	assert_int_equal(c.nvms, 2);
+	assert_string_equal(c.vms[0].name, "web");
+	assert_int_equal(c.vms[0].vcpus, 2);
+	assert_int_equal(c.vms[0].memory, 64ull << 20);
+	assert_int_equal(c.vms[0].nnodes, 2);
+	assert_int_equal(c.vms[0].nodes[1], 3);
+	assert_string_equal(c.vms[0].kernel, "/tmp/vmlinux");
+	assert_int_equal(c.vms[0].ndisks, 1);
+	assert_string_equal(c.vms[0].disk_images[0], "/tmp/web.img");
+	assert_true(c.vms[0].disk_readonly[0]);
+	assert_int_equal(c.vms[0].nets, 1);
+	assert_string_equal(c.vms[0].console_file, "/tmp/web.log");
+	/* defaults */
+	assert_int_equal(c.vms[1].vcpus, 1);
+	assert_int_equal(c.vms[1].memory, 32ull << 20);
+	assert_int_equal(c.vms[1].nnodes, 0);
+	assert_null(c.vms[1].console_file);
+	cli_config_free(&c);
 }
 
 typedef struct bad_case {
@@ -86,6 +128,13 @@ static const bad_case bad[] = {
 	{"machine:\n  memory_per_node: 6000001\n", ":2:", "machine.memory_per_node",
 	 "multiple of 4K"},
 	{"machine:\n  nodes: 65\n", ":2:", "machine.nodes", "from 1 to 64"},
+	{"vms:\n  - name: a\n", ":2:", "vms[0]", "needs a kernel"},
+	{"vms:\n  - {kernel: k, vcpus: 0}\n", ":2:", "vms[0].vcpus", "from 1 to 64"},
+	{"vms:\n  - {kernel: k, memory: 1G}\n", ":2:", "vms[0].memory", "from 4M to 496M"},
+	{"machine: {nodes: 2}\nvms:\n  - {kernel: k, nodes: [0, 2]}\n", ":3:", "vms[0].nodes[1]",
+	 "node 2 does not exist"},
+	{"vms:\n  - {kernel: k, name: x}\n  - {kernel: k, name: x}\n", ":3:", "vms[1]", "is taken"},
+	{"vms:\n  - {kernel: k, colour: red}\n", ":2:", "vms[0].colour", "allowed here"},
 	{"machine:\n  cpus_per_node: two\n", ":2:", "machine.cpus_per_node", "from 1 to 8"},
 	{"machine:\n  memory_model: slow\n", ":2:", "machine.memory_model", "detailed, fast"},
 	{"machine:\n  placement: [0, x]\n", ":2:", "machine.placement[1]", "whole number"},
@@ -140,6 +189,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_vms),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_missing),
 	};
