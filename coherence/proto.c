@@ -859,6 +859,17 @@ static int send_invs(coh_node *n, coh_dir_entry *e, uint64_t line, int r)
 	return k;
 }
 
+/* A request for a line nobody caches: the data comes from memory and the
+ * requester becomes its owner (grant E for a read, X for a write). */
+static void grant_unowned(coh_node *n, const coh_msg *m, coh_dir_entry *e, int grant)
+{
+	int r = m->req;
+	h_occupy(n, n->p.mem);
+	send_h(n, COH_DATA, r, m->addr, r, 0, grant, home_data(n, m->addr));
+	set_dstate(n, e, COH_D_E);
+	e->owner = (uint16_t)r;
+}
+
 /* coh_on_getx, and coh_on_upgrade from a node that lost its copy
  * (model: home_getx). The entry is not busy. */
 static void home_getx(coh_node *n, const coh_msg *m, coh_dir_entry *e)
@@ -866,12 +877,7 @@ static void home_getx(coh_node *n, const coh_msg *m, coh_dir_entry *e)
 	int r = m->req;
 	hot_count(n, m);
 	switch (e->state) {
-	case COH_D_U:
-		h_occupy(n, n->p.mem);
-		send_h(n, COH_DATA, r, m->addr, r, 0, COH_GRANT_X, home_data(n, m->addr));
-		set_dstate(n, e, COH_D_E);
-		e->owner = (uint16_t)r;
-		break;
+	case COH_D_U: grant_unowned(n, m, e, COH_GRANT_X); break;
 	case COH_D_S: {
 		h_occupy(n, n->p.mem);
 		int k = send_invs(n, e, m->addr, r);
@@ -906,12 +912,7 @@ static void coh_on_get(coh_node *n, const coh_msg *m)
 	}
 	hot_count(n, m);
 	switch (e->state) {
-	case COH_D_U:
-		h_occupy(n, n->p.mem);
-		send_h(n, COH_DATA, r, m->addr, r, 0, COH_GRANT_E, home_data(n, m->addr));
-		set_dstate(n, e, COH_D_E);
-		e->owner = (uint16_t)r;
-		break;
+	case COH_D_U: grant_unowned(n, m, e, COH_GRANT_E); break;
 	case COH_D_S:
 		h_occupy(n, n->p.mem);
 		send_h(n, COH_DATA, r, m->addr, r, 0, COH_GRANT_S, home_data(n, m->addr));

@@ -260,6 +260,16 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 #define FAST_TAG(va, size) ((va) & (0xfffff000u | ((size)-1)))
 #define DATA_TAG(va, size) ((va) & (fmask | ((size)-1)))
 #define DATA_SLOT(va) (((va) >> fshift) & (NODE_FTLB_SIZE - 1))
+/* After a slow-path access: its exception, its stall (retry later) or
+ * the stall cycles its miss cost. */
+#define SLOW_DONE(r)                   \
+	do {                           \
+		if ((r) == SLOW_EXC)   \
+			RAISE_SLOW();  \
+		if ((r) == SLOW_STALL) \
+			goto stall;    \
+		ACCOUNT_STALL();       \
+	} while (0)
 #define LOAD(T, size, va_expr, dest)                                         \
 	do {                                                                 \
 		uint32_t va_ = (va_expr);                                    \
@@ -269,11 +279,7 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 		} else {                                                     \
 			uint32_t v_;                                         \
 			int r_ = load_slow(cpu, va_, size, &v_, &sr, NOW()); \
-			if (r_ == SLOW_EXC)                                  \
-				RAISE_SLOW();                                \
-			if (r_ == SLOW_STALL)                                \
-				goto stall;                                  \
-			ACCOUNT_STALL();                                     \
+			SLOW_DONE(r_);                                       \
 			if (r_ == SLOW_MMIO)                                 \
 				EXIT_SOON();                                 \
 			dest = (T)v_;                                        \
@@ -288,11 +294,7 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 			*(T *)((uintptr_t)va_ + e_->addend) = (T)val_;         \
 		} else {                                                       \
 			int r_ = store_slow(cpu, va_, size, val_, &sr, NOW()); \
-			if (r_ == SLOW_EXC)                                    \
-				RAISE_SLOW();                                  \
-			if (r_ == SLOW_STALL)                                  \
-				goto stall;                                    \
-			ACCOUNT_STALL();                                       \
+			SLOW_DONE(r_);                                         \
 			if (r_ == SLOW_MMIO)                                   \
 				EXIT_SOON();                                   \
 		}                                                              \
@@ -980,11 +982,7 @@ op_LL : {
 		cpu->ll_pending = true;
 		int r = load_slow(cpu, va, 4, &v, &sr, NOW());
 		cpu->ll_pending = false;
-		if (r == SLOW_EXC)
-			RAISE_SLOW();
-		if (r == SLOW_STALL)
-			goto stall;
-		ACCOUNT_STALL();
+		SLOW_DONE(r);
 	} else {
 		LOAD(uint32_t, 4, va, v);
 	}
@@ -1007,11 +1005,7 @@ op_SWL : {
 	unsigned b = va & 3, sh = 8 * (3 - b);
 	uint32_t keep = b == 3 ? 0 : ~(0xffffffffu >> sh);
 	int r = store_merge(cpu, va & ~3u, RT >> sh, keep, &sr, NOW());
-	if (r == SLOW_EXC)
-		RAISE_SLOW();
-	if (r == SLOW_STALL)
-		goto stall;
-	ACCOUNT_STALL();
+	SLOW_DONE(r);
 	NEXT;
 }
 op_SWR : {
@@ -1019,11 +1013,7 @@ op_SWR : {
 	unsigned b = va & 3, sh = 8 * b;
 	uint32_t keep = b == 0 ? 0 : ~(0xffffffffu << sh);
 	int r = store_merge(cpu, va & ~3u, RT << sh, keep, &sr, NOW());
-	if (r == SLOW_EXC)
-		RAISE_SLOW();
-	if (r == SLOW_STALL)
-		goto stall;
-	ACCOUNT_STALL();
+	SLOW_DONE(r);
 	NEXT;
 }
 op_SC : {

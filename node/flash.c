@@ -103,6 +103,18 @@ static void on_send(void *opaque, coh_msg *msg)
 	route(opaque, msg);
 }
 
+/* A CPU stalled on memory goes on at time: the wait counts as stall. */
+static void resume(node_cpu *cpu, uint64_t time)
+{
+	if (!cpu->stalled)
+		return;
+	cpu->stalled = false;
+	if (time > cpu->cycles) {
+		cpu->stall_cycles += time - cpu->cycles;
+		cpu->cycles = time;
+	}
+}
+
 static void on_wake(void *opaque, int req, uint64_t line, uint64_t time, enum coh_miss_class cls,
 		    uint64_t latency)
 {
@@ -119,13 +131,7 @@ static void on_wake(void *opaque, int req, uint64_t line, uint64_t time, enum co
 	fc->miss_latency[cls] += latency;
 	fc->refill_line = (uint32_t)(line >> LINE_SHIFT);
 	fc->woken = true;
-	if (!cpu->stalled)
-		return;
-	cpu->stalled = false;
-	if (time > cpu->cycles) {
-		cpu->stall_cycles += time - cpu->cycles;
-		cpu->cycles = time;
-	}
+	resume(cpu, time);
 }
 
 static void on_lose(void *opaque, uint64_t line, bool keep_read)
@@ -545,14 +551,7 @@ static void handle(fnode *n, const coh_msg *msg, uint64_t now)
 		fc->uc_state = UC_READY;
 		fc->uc_value = p.value;
 		fc->uc_err = p.err != 0;
-		node_cpu *cpu = fc->cpu;
-		if (cpu->stalled) {
-			cpu->stalled = false;
-			if (now > cpu->cycles) {
-				cpu->stall_cycles += now - cpu->cycles;
-				cpu->cycles = now;
-			}
-		}
+		resume(fc->cpu, now);
 		break;
 	}
 	case MSG_HALT:
