@@ -660,18 +660,16 @@ static int k_vm_console(ctx *x, yaml_node_t *v, const char *f)
 	return get_path(x, v, f, &x->vm->console_file);
 }
 
+static int k_vm_script(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_path(x, v, f, &x->vm->console_script);
+}
+
 static const key_entry vm_keys[] = {
-	{"name", k_vm_name},
-	{"vcpus", k_vm_vcpus},
-	{"memory", k_vm_memory},
-	{"nodes", k_vm_nodes},
-	{"kernel", k_vm_kernel},
-	{"cmdline", k_vm_cmdline},
-	{"initrd", k_vm_initrd},
-	{"disks", k_vm_disks},
-	{"network_devices", k_vm_nets},
-	{"console", k_vm_console},
-	{NULL, NULL},
+	{"name", k_vm_name},	   {"vcpus", k_vm_vcpus},	    {"memory", k_vm_memory},
+	{"nodes", k_vm_nodes},	   {"kernel", k_vm_kernel},	    {"cmdline", k_vm_cmdline},
+	{"initrd", k_vm_initrd},   {"disks", k_vm_disks},	    {"network_devices", k_vm_nets},
+	{"console", k_vm_console}, {"console_script", k_vm_script}, {NULL, NULL},
 };
 
 static int k_vms(ctx *x, yaml_node_t *v, const char *f)
@@ -762,6 +760,7 @@ void cli_config_free(cli_config *c)
 		free(vm->cmdline);
 		free(vm->initrd);
 		free(vm->console_file);
+		free(vm->console_script);
 		for (int i = 0; i < CLI_VM_MAX_DISKS; i++)
 			free(vm->disk_images[i]);
 	}

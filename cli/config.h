@@ -30,8 +30,9 @@ typedef struct cli_vm {
 	int ndisks;
 	char *disk_images[CLI_VM_MAX_DISKS];
 	bool disk_readonly[CLI_VM_MAX_DISKS];
-	int nets;	    /* virtio-net devices on the VMs' virtual subnet */
-	char *console_file; /* NULL: its console on stdout, each line prefixed */
+	int nets;	      /* virtio-net devices on the VMs' virtual subnet */
+	char *console_file;   /* NULL: its console on stdout, each line prefixed */
+	char *console_script; /* drives its console (expect/send), or NULL */
 } cli_vm;
 
 typedef struct cli_config {

@@ -7,6 +7,7 @@
  * 3 when --max-insns stopped the run; 4 when every CPU idles forever;
  * 5 when the console escape (Ctrl-A x) stopped it.
  */
+#define _GNU_SOURCE /* fopencookie: the prefixed console of a VM */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 
 #include "cli/config.h"
 #include "cli/console.h"
+#include "monitor/vmm.h"
 #include "node/flash.h"
 #include "proto/json.h"
 #include "node/machine.h"
@@ -52,6 +54,8 @@ typedef struct options {
 
 typedef struct runtime {
 	cli_console console;
+	cli_console vmcon[CLI_MAX_VMS]; /* the consoles of this rank's VMs */
+	FILE *vmout[CLI_MAX_VMS];
 	struct timespec start, last;
 	bool progress;
 } runtime;
@@ -338,13 +342,6 @@ static int configure(const options *o, cli_config *cfg)
 		fprintf(stderr, "discoflash: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (cfg->nvms) {
-		fprintf(stderr,
-			"discoflash: %s describes %d virtual machine(s) (vms:), but the monitor "
-			"does not run VMs yet; remove the vms: list to boot the machine bare\n",
-			o->config, cfg->nvms);
-		return EXIT_USAGE;
-	}
 	if (o->kernel) {
 		free(cfg->kernel);
 		cfg->kernel = strdup(o->kernel);
@@ -373,6 +370,15 @@ static int configure(const options *o, cli_config *cfg)
 		cfg->input = CLI_INPUT_NONE;
 	if (o->memory_model >= 0)
 		cfg->fast = o->memory_model;
+	if (cfg->nvms && cfg->fast > 0) {
+		fprintf(stderr,
+			"discoflash: %s: the monitor runs its VMs on the detailed "
+			"machine: use memory_model: detailed (or leave it out)\n",
+			o->config);
+		return EXIT_USAGE;
+	}
+	if (cfg->nvms)
+		cfg->fast = 0;
 	if (cfg->fast < 0)
 		cfg->fast = cfg->nodes == 1;
 	if (o->quantum)
@@ -394,7 +400,7 @@ static int configure(const options *o, cli_config *cfg)
 				"detailed machine stops by simulated time: use --max-cycles\n");
 		return EXIT_USAGE;
 	}
-	if (!cfg->kernel) {
+	if (!cfg->kernel && !cfg->nvms) {
 		fprintf(stderr, "discoflash: no kernel given: use --kernel FILE, or -c FILE with "
 				"boot.kernel (see --help)\n");
 		return EXIT_USAGE;
@@ -484,6 +490,123 @@ static uint64_t flash_cycles_fn(void *ctx)
 	return flash_now(ctx);
 }
 
+/* ---- the monitor's VMs --------------------------------------------------- */
+
+/* A VM's console on stdout: every line starts with "[name] ", and only
+ * whole lines go out, so that the lines of VMs do not mix. */
+typedef struct prefix_stream {
+	FILE *to;
+	char prefix[48];
+	char line[1024];
+	size_t len;
+} prefix_stream;
+
+static void prefix_line(prefix_stream *p)
+{
+	fputs(p->prefix, p->to);
+	fwrite(p->line, 1, p->len, p->to);
+	fflush(p->to);
+	p->len = 0;
+}
+
+static ssize_t prefix_write(void *cookie, const char *buf, size_t n)
+{
+	prefix_stream *p = cookie;
+	for (size_t i = 0; i < n; i++) {
+		p->line[p->len++] = buf[i];
+		if (buf[i] == '\n' || p->len == sizeof(p->line))
+			prefix_line(p);
+	}
+	return (ssize_t)n;
+}
+
+static int prefix_close(void *cookie)
+{
+	prefix_stream *p = cookie;
+	if (p->len) {
+		p->line[p->len++] = '\n';
+		prefix_line(p);
+	}
+	free(p);
+	return 0;
+}
+
+static FILE *prefixed(FILE *to, const char *name)
+{
+	prefix_stream *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->to = to;
+	snprintf(p->prefix, sizeof(p->prefix), "[%s] ", name);
+	cookie_io_functions_t io = {NULL, prefix_write, NULL, prefix_close};
+	FILE *f = fopencookie(p, "w", io);
+	if (!f)
+		free(p);
+	else
+		setvbuf(f, NULL, _IOLBF, 0); /* whole lines: VMs' lines do not mix */
+	return f;
+}
+
+static void vm_console_poll(void *o, int vm)
+{
+	runtime *rt = o;
+	cli_console_poll(&rt->vmcon[vm], 0);
+}
+
+/* Builds the monitor's VMs on the machine and their consoles on this rank.
+ * NULL with a message (on rank 0 only for errors every rank sees). */
+static mon_machine *start_vms(const cli_config *cfg, flash_machine *m, FILE *out, runtime *rt,
+			      char *err, size_t errlen)
+{
+	mon_config mc;
+	memset(&mc, 0, sizeof(mc));
+	mc.cost = mon_cost_default;
+	mc.nvms = cfg->nvms;
+	for (int i = 0; i < cfg->nvms; i++) {
+		const cli_vm *v = &cfg->vms[i];
+		mon_vm_config *c = &mc.vms[i];
+		c->name = v->name;
+		c->vcpus = v->vcpus;
+		c->memory = (uint32_t)v->memory;
+		c->nnodes = v->nnodes;
+		memcpy(c->nodes, v->nodes, sizeof(c->nodes));
+		c->kernel = v->kernel;
+		c->cmdline = v->cmdline;
+		c->initrd = v->initrd;
+		c->ndisks = v->ndisks;
+		for (int d = 0; d < v->ndisks; d++)
+			c->disks[d] = (node_disk_config){v->disk_images[d], v->disk_readonly[d]};
+		c->nnets = v->nets;
+	}
+	mon_machine *mm = mon_new(m, &mc, err, errlen);
+	if (!mm)
+		return NULL;
+	for (int i = 0; i < cfg->nvms; i++) {
+		node_uart *u = mon_vm_uart(mm, i);
+		if (!u)
+			continue;
+		const cli_vm *v = &cfg->vms[i];
+		FILE *f = v->console_file ? fopen(v->console_file, "w") : prefixed(out, v->name);
+		if (!f) {
+			snprintf(err, errlen, "VM %s: %s: cannot write its console", v->name,
+				 v->console_file ? v->console_file : "stdout");
+			mon_free(mm);
+			return NULL;
+		}
+		rt->vmout[i] = f;
+		if (v->console_script &&
+		    cli_console_load_script(&rt->vmcon[i], v->console_script, err, errlen)) {
+			mon_free(mm);
+			return NULL;
+		}
+		cli_console_target t = {
+			u, flash_cpu_hz(m), flash_stop_fn, flash_insns_fn, flash_cycles_fn, m};
+		cli_console_attach(&rt->vmcon[i], &t, f, false);
+	}
+	mon_set_console_poll(mm, vm_console_poll, rt);
+	return mm;
+}
+
 static int run_flash(const options *o, cli_config *cfg, FILE *out, runtime *rt, void *comm,
 		     int rank)
 {
@@ -504,13 +627,31 @@ static int run_flash(const options *o, cli_config *cfg, FILE *out, runtime *rt, 
 		return EXIT_USAGE;
 	}
 	int status = 0;
-	if (flash_boot(m, cfg->kernel, err, sizeof(err))) {
+	mon_machine *mm = NULL;
+	if (cfg->nvms) {
+		mm = start_vms(cfg, m, out, rt, err, sizeof(err));
+		/* a VM that cannot start on its rank stops every rank */
+		int bad = !mm, any = bad;
+#ifdef DISCOFLASH_MPI
+		if (comm)
+			MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, *(MPI_Comm *)comm);
+#endif
+		if (any) {
+			if (bad)
+				fprintf(stderr, "discoflash: %s\n", err);
+			mon_free(mm);
+			flash_free(m);
+			return EXIT_USAGE;
+		}
+	} else if (flash_boot(m, cfg->kernel, err, sizeof(err))) {
 		if (rank == 0)
 			fprintf(stderr, "discoflash: %s\n", err);
 		flash_free(m);
 		return EXIT_USAGE;
 	}
-	node_uart *uart = flash_uart(m);
+	node_uart *uart = mm ? NULL : flash_uart(m);
+	if (mm && flash_is_rank0(m))
+		flash_set_poll(m, flash_poll, rt);
 	if (uart) {
 		cli_console_target t = {uart,		fc.base.cpu_hz,	 flash_stop_fn,
 					flash_insns_fn, flash_cycles_fn, m};
@@ -570,6 +711,18 @@ static int run_flash(const options *o, cli_config *cfg, FILE *out, runtime *rt, 
 		wrc = -EIO;
 	if (wrc && !status)
 		status = EXIT_USAGE;
+	for (int i = 0; i < CLI_MAX_VMS; i++) {
+		if (rt->vmout[i] && cli_console_script_left(&rt->vmcon[i]))
+			fprintf(stderr,
+				"discoflash: VM %s: its console script stopped with %d step(s) "
+				"not reached\n",
+				cfg->vms[i].name, cli_console_script_left(&rt->vmcon[i]));
+		cli_console_detach(&rt->vmcon[i]);
+		if (rt->vmout[i])
+			fclose(rt->vmout[i]);
+		rt->vmout[i] = NULL;
+	}
+	mon_free(mm);
 	flash_free(m);
 	return status;
 }

@@ -51,6 +51,11 @@ typedef struct mon_cost {
 	uint32_t l2tlb_refill;		 /* cycles: a TLB miss the L2TLB absorbs, all included */
 	uint32_t reflect;		 /* cycles: building the guest's exception state */
 	uint32_t hcall;			 /* cycles: decoding and dispatching a monitor call */
+	uint32_t kseg_fill;   /* cycles: a kernel (KSEG0/KSEG1) TLB fault, all included */
+	uint32_t vtlb_fill;   /* cycles: an L2TLB miss answered by the virtual TLB */
+	uint32_t mmio;	      /* cycles: decoding and running a device access */
+	uint32_t page_zero;   /* cycles: zeroing a fresh machine page */
+	uint32_t vcpu_switch; /* cycles: saving one vCPU and loading another */
 } mon_cost;
 
 /* The defaults; a config overrides fields of a copy of it. */
@@ -125,6 +130,26 @@ static const mon_cost mon_cost_default = {
 	 * result registers and advance EPC (about 10) (DISCO-FACTS.md: one
 	 * trap carries all arguments of a device command). */
 	.hcall = 40,
+	/* A kernel TLB fault: the refill fast path (as l2tlb_refill) with the
+	 * pmap index computed from the address instead of an L2TLB probe, plus
+	 * the pair's second pmap lookup: about 50. The paper relinked IRIX into
+	 * mapped kseg2 and paid these faults; so do we. */
+	.kseg_fill = 50,
+	/* trap_entry + a walk of the 64-entry virtual TLB (about 40) + two
+	 * pmap lookups and the L2TLB insert (about 40) + trap_exit. */
+	.vtlb_fill = 150,
+	/* trap_entry + decode the load/store at EPC (about 10) + find the
+	 * device and run its register model (about 40) + write rt and advance
+	 * EPC (about 10) + trap_exit. */
+	.mmio = 130,
+	/* A 4 KiB page is 32 lines of 128 bytes: 1,024 stores at 1 CPI plus
+	 * 32 local write misses of 70 cycles (the model's local miss) that the
+	 * stores do not hide on an in-order CPU: about 3,300. */
+	.page_zero = 3300,
+	/* Save 32 GPRs, HI/LO and the FPU (about 70 stores), load the other
+	 * (about 70 loads), switch the real ASID and flush the 64-entry TLB
+	 * (64 tlbwi with hazards, about 260): about 400. */
+	.vcpu_switch = 400,
 };
 
 #endif

@@ -64,6 +64,10 @@ void node_cpu_flush_fast_write_page(node_cpu *cpu, uint32_t ppn)
 void node_cpu_update_mode(node_cpu *cpu)
 {
 	uint32_t st = cpu->status;
+	if (cpu->cycles > cpu->mode_mark) {
+		cpu->mode_cycles[cpu->mode] += cpu->cycles - cpu->mode_mark;
+		cpu->mode_mark = cpu->cycles;
+	}
 	if (st & NODE_ST_ERL)
 		cpu->mode = NODE_MODE_KERNEL_ERL;
 	else if (st & NODE_ST_EXL)
@@ -274,5 +278,9 @@ bool node_cpu_check_interrupts(node_cpu *cpu)
 	cpu->waiting = false;
 	cpu->exc_insn = 0;
 	cpu->pc = node_cpu_exception(cpu, NODE_EXC_INT, cpu->pc, false, false);
+	cpu->cycles += cpu->pending_trap;
+	cpu->trap_cycles += cpu->pending_trap;
+	cpu->pending_trap = 0;
+	cpu->exit_request = false;
 	return true;
 }

@@ -195,7 +195,7 @@ int node_cpu_run(node_cpu *cpu, int64_t budget_in)
 	node_fpu *const F = &cpu->fpu;
 	const int64_t start = budget_in;
 	const uint64_t cycles0 = cpu->cycles;
-	int64_t budget = budget_in, ds_mark = 0, excs = 0, stallc = 0;
+	int64_t budget = budget_in, ds_mark = 0, excs = 0, stallc = 0, trapc = 0;
 	const uint32_t fshift = cpu->ftlb_shift, fmask = cpu->ftlb_mask;
 	bool in_ds = false, want_exit = false;
 	uint32_t ds_target = 0, npc = cpu->pc, exc_pc = 0;
@@ -445,14 +445,24 @@ exception:
 	if (in_ds)
 		cpu->exc_branch_target =
 			ds_ip ? vpage + ((uint32_t)(ds_ip - page->insn) << 2) : ds_target;
-	if (exc == NODE_EXC_CPU)
-		cpu->cause = (cpu->cause & ~(3u << NODE_CAUSE_CE_SHIFT));
+	if (exc == NODE_EXC_CPU) /* set before: a trap hook reads it */
+		cpu->cause = (cpu->cause & ~(3u << NODE_CAUSE_CE_SHIFT)) |
+			     (uint32_t)exc_ce << NODE_CAUSE_CE_SHIFT;
 	npc = node_cpu_exception(cpu, exc, exc_pc, in_ds, exc_refill);
 	if (exc == NODE_EXC_CPU)
 		cpu->cause |= (uint32_t)exc_ce << NODE_CAUSE_CE_SHIFT;
 	in_ds = false;
 	ds_mark = 0;
 	excs++;
+	if (cpu->pending_trap) { /* the monitor's cycles for this trap */
+		budget -= cpu->pending_trap;
+		trapc += cpu->pending_trap;
+		cpu->pending_trap = 0;
+	}
+	if (cpu->exit_request) {
+		cpu->exit_request = false;
+		want_exit = true;
+	}
 	RELOAD_MODE();
 	if (--budget <= 0 || want_exit) {
 		cpu->pc = npc;
@@ -470,8 +480,9 @@ stall:
 
 out:
 	cpu->cycles = cycles0 + (uint64_t)(start - budget);
-	cpu->insns += (uint64_t)(start - budget - excs - stallc);
+	cpu->insns += (uint64_t)(start - budget - excs - stallc - trapc);
 	cpu->stall_cycles += (uint64_t)stallc;
+	cpu->trap_cycles += (uint64_t)trapc;
 	return ret;
 
 	/* ---- pseudo-ops ----------------------------------------------------- */
@@ -908,6 +919,7 @@ op_ERET : {
 		cpu->status &= ~NODE_ST_EXL;
 	}
 	cpu->llbit = 0;
+	SYNC_TIME(); /* the time in each mode is accounted at the switch */
 	node_cpu_update_mode(cpu);
 	RELOAD_MODE();
 	if (--budget <= 0 || want_exit || irq_deliverable(cpu)) {

@@ -135,6 +135,10 @@ typedef struct node_cpu {
 	uint64_t exceptions;
 	uint64_t exc_by_code[32]; /* exceptions taken, by Cause.ExcCode */
 	uint64_t tlb_refills;
+	/* cycles spent in each mode, accounted at every mode switch up to
+	 * mode_mark (idle and stall time included: the statistics subtract) */
+	uint64_t mode_cycles[NODE_NMODES];
+	uint64_t mode_mark;
 
 	int cpunum;
 	bool waiting; /* in `wait`, until an interrupt is pending */
@@ -159,7 +163,12 @@ typedef struct node_cpu {
 	void *trap_opaque;
 	uint32_t exc_insn;
 	uint32_t exc_branch_target; /* in a delay slot: where the branch goes next */
+	/* Set by the trap hook: cycles its work takes (charged to the CPU as
+	 * trap_cycles, not as instructions), and a request to end the slice
+	 * after it (the CPU idles or switches to another vCPU). */
+	uint32_t pending_trap;
 	bool exit_request;
+	uint64_t trap_cycles;
 	node_mem *mem;
 
 	node_ftlb rtlb[NODE_NMODES][NODE_FTLB_SIZE];

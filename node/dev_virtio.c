@@ -273,7 +273,8 @@ static int prepare_queue(node_virtio *v, int qi)
 		return rc == NODE_DMA_MISS ? rc : 0;
 	rc = node_dma_prepare(&v->dma, q->used + 2, 2, true);
 	node_virtq_elem e;
-	for (uint16_t k = 0; rc == 0; k++) {
+	uint16_t max = v->prepare_max[qi];
+	for (uint16_t k = 0; rc == 0 && (!max || k < max); k++) {
 		int r = node_virtq_pop(v, qi, &e);
 		if (r != 1) {
 			rc = r == NODE_DMA_MISS ? r : 0;
@@ -290,6 +291,19 @@ static int prepare_queue(node_virtio *v, int qi)
 	}
 	q->last_avail = saved;
 	return rc;
+}
+
+void node_virtio_self_notify(node_virtio *v, int q)
+{
+	if (!v->dev || q >= v->dev->nqueues || !v->q[q].ready ||
+	    !(v->status & VIRTIO_CONFIG_S_DRIVER_OK) || (v->status & VIRTIO_CONFIG_S_NEEDS_RESET))
+		return;
+	if (v->dma.prepare) {
+		v->pending |= 1u << q;
+		node_virtio_kick(v);
+	} else {
+		v->dev->notify(v, q);
+	}
 }
 
 unsigned node_virtio_kick(node_virtio *v)

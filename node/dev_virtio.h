@@ -72,6 +72,10 @@ typedef struct node_virtio {
 	node_virtq q[NODE_VIRTIO_MAX_QUEUES];
 	uint64_t errors;  /* malformed requests seen */
 	unsigned pending; /* detailed mode: queues notified, waiting for memory */
+	/* detailed mode: chains of queue q to make ready before its notify
+	 * (0: every available chain); a receive queue needs only as many as
+	 * there are frames waiting */
+	uint16_t prepare_max[NODE_VIRTIO_MAX_QUEUES];
 } node_virtio;
 
 extern const node_dev_ops node_virtio_ops;
@@ -83,6 +87,9 @@ void node_virtio_init(node_virtio *v, const node_virtio_dev *dev, void *state, n
  * whose memory is ready; the machine calls it again when lines arrive.
  * Returns the queues still waiting (bit q). */
 unsigned node_virtio_kick(node_virtio *v);
+/* The device itself has work for queue q (a frame arrived): as a driver
+ * notify, the queue is run once its memory is ready. */
+void node_virtio_self_notify(node_virtio *v, int q);
 /* Pops the next available chain of queue q. Returns 1 with *e filled, 0
  * when the queue is empty or not ready, -1 when the ring is malformed (the
  * device is then marked as needing a reset), NODE_DMA_MISS when the ring's

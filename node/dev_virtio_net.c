@@ -4,6 +4,7 @@
 #include "node/dev_virtio_net.h"
 
 #include <linux/virtio_net.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RXQ 0
@@ -21,7 +22,64 @@ static uint32_t net_config_read(node_virtio *v, uint32_t off, unsigned size)
 	return val;
 }
 
+struct node_net_frame {
+	size_t len;
+	uint8_t data[];
+};
+
+static int deliver(node_virtio_net *n, const uint8_t *frame, size_t len);
+
 int node_virtio_net_receive(node_virtio_net *n, const uint8_t *frame, size_t len)
+{
+	if (!n->vio->dma.prepare)
+		return deliver(n, frame, len);
+	struct node_net_frame *f;
+	if (n->backlog_count == NODE_NET_BACKLOG || len > MAX_FRAME ||
+	    !(f = malloc(sizeof(*f) + len))) {
+		n->rx_dropped++;
+		return -1;
+	}
+	f->len = len;
+	memcpy(f->data, frame, len);
+	n->backlog[(n->backlog_head + n->backlog_count++) % NODE_NET_BACKLOG] = f;
+	n->vio->prepare_max[RXQ] = (uint16_t)n->backlog_count;
+	node_virtio_self_notify(n->vio, RXQ);
+	return 0;
+}
+
+/* Detailed mode: the receive queue's memory is ready for the frames
+ * waiting (or the guest posted buffers): deliver what fits. */
+static void drain_backlog(node_virtio_net *n)
+{
+	while (n->backlog_count) {
+		struct node_net_frame *f = n->backlog[n->backlog_head];
+		node_virtq_elem e;
+		int r = node_virtq_pop(n->vio, RXQ, &e);
+		if (r == 0 || r == NODE_DMA_MISS)
+			break; /* no buffer posted yet (or not ready): keep it */
+		n->backlog_head = (n->backlog_head + 1) % NODE_NET_BACKLOG;
+		n->backlog_count--;
+		if (r == 1) {
+			n->vio->q[RXQ].last_avail--; /* deliver pops it again */
+			deliver(n, f->data, f->len);
+		}
+		free(f);
+		if (r < 0)
+			return;
+	}
+	n->vio->prepare_max[RXQ] = (uint16_t)(n->backlog_count ? n->backlog_count : 1);
+}
+
+void node_virtio_net_destroy(node_virtio_net *n)
+{
+	while (n->backlog_count) {
+		free(n->backlog[n->backlog_head]);
+		n->backlog_head = (n->backlog_head + 1) % NODE_NET_BACKLOG;
+		n->backlog_count--;
+	}
+}
+
+static int deliver(node_virtio_net *n, const uint8_t *frame, size_t len)
 {
 	node_virtio *v = n->vio;
 	node_virtq_elem e;
@@ -50,8 +108,12 @@ int node_virtio_net_receive(node_virtio_net *n, const uint8_t *frame, size_t len
 static void net_notify(node_virtio *v, int q)
 {
 	node_virtio_net *n = v->state;
-	if (q != TXQ)
-		return; /* new receive buffers: nothing is waiting for them */
+	if (q != TXQ) {
+		/* new receive buffers, or (detailed mode) frames waiting */
+		if (v->dma.prepare)
+			drain_backlog(n);
+		return;
+	}
 	uint8_t *frame = n->frame;
 	node_virtq_elem e;
 	while (node_virtq_pop(v, TXQ, &e) == 1) {

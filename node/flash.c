@@ -411,8 +411,11 @@ static void dma_retry(fnode *n, uint64_t now)
 	flash_machine *m = n->m;
 	n->dma_kick = false;
 	n->now = now;
-	for (int s = 0; s < m->nslots; s++)
-		node_virtio_kick(&m->slots[s]);
+	if (m->guest)
+		m->guest->dma_retry(m->guest_opaque, n->id, now);
+	else if (n->id == 0)
+		for (int s = 0; s < m->nslots; s++)
+			node_virtio_kick(&m->slots[s]);
 	coh_release(n->coh, DMA_REQ(m), now);
 }
 
@@ -529,6 +532,12 @@ static void handle(fnode *n, const coh_msg *msg, uint64_t now)
 		coh_handle(n->coh, msg, now);
 		while (n->dma_kick)
 			dma_retry(n, now);
+		return;
+	}
+	if (msg->type >= FLASH_MSG_GUEST_FIRST) {
+		COH_CHECK(m->guest, "node %d: monitor message %u without a monitor", n->id,
+			  msg->type);
+		m->guest->msg(m->guest_opaque, n->id, msg, now);
 		return;
 	}
 	uc_payload p;
@@ -697,6 +706,8 @@ int flash_run(flash_machine *m)
 		if ((p->start >> POLL_SHIFT) != poll_epoch) {
 			poll_epoch = p->start >> POLL_SHIFT;
 			fnode *n0 = m->nodes[0];
+			if (m->guest)
+				m->guest->poll(m->guest_opaque, p->start);
 			if (n0 && m->poll) {
 				n0->now = p->start;
 				m->poll(m, m->poll_opaque);
@@ -1067,4 +1078,122 @@ uint64_t flash_local_insns(const flash_machine *m)
 			for (int c = 0; c < m->cpn; c++)
 				s += m->nodes[i]->cpus[c].insns;
 	return s;
+}
+
+/* ---- the guest layer ------------------------------------------------------------------ */
+
+void flash_set_guest(flash_machine *m, const flash_guest_ops *ops, void *opaque)
+{
+	m->guest = ops;
+	m->guest_opaque = opaque;
+}
+
+int flash_nnodes(const flash_machine *m)
+{
+	return m->nnodes;
+}
+
+int flash_cpn(const flash_machine *m)
+{
+	return m->cpn;
+}
+
+int flash_rank(const flash_machine *m)
+{
+	return m->rank;
+}
+
+int flash_node_rank(const flash_machine *m, int node)
+{
+	return node >= 0 && node < m->nnodes ? m->map->rank_of[node] : -1;
+}
+
+uint64_t flash_mem_per_node(const flash_machine *m)
+{
+	return m->mem_per_node;
+}
+
+uint32_t flash_cpu_hz(const flash_machine *m)
+{
+	return m->cfg.base.cpu_hz;
+}
+
+uint64_t flash_hop(const flash_machine *m)
+{
+	return m->cfg.coh.hop;
+}
+
+node_cpu *flash_cpu(flash_machine *m, int node, int c)
+{
+	if (node < 0 || node >= m->nnodes || !m->nodes[node] || c < 0 || c >= m->cpn)
+		return NULL;
+	return &m->nodes[node]->cpus[c];
+}
+
+void flash_send(flash_machine *m, int src, int dst, int type, uint64_t send, uint64_t latency,
+		uint64_t addr, const void *payload, uint16_t len)
+{
+	fnode *n = m->nodes[src];
+	COH_CHECK(n && type >= FLASH_MSG_GUEST_FIRST && len <= COH_LINE_BYTES,
+		  "bad monitor message from node %d", src);
+	coh_msg msg;
+	memset(&msg, 0, sizeof(msg));
+	msg.type = (uint16_t)type;
+	msg.src = (uint16_t)src;
+	msg.dst = (uint16_t)dst;
+	msg.addr = addr;
+	msg.len = len;
+	if (len)
+		memcpy(msg.data, payload, len);
+	msg.send_time = send;
+	if (dst != src && latency < m->cfg.coh.hop)
+		latency = m->cfg.coh.hop;
+	msg.deliver_time = max64(send + latency, n->uc_last[dst]);
+	n->uc_last[dst] = msg.deliver_time;
+	route(n, &msg);
+}
+
+int flash_dma(flash_machine *m, int node, uint64_t addr, void *buf, uint32_t len, bool write)
+{
+	fnode *n = m->nodes[node];
+	if (!n)
+		return -1;
+	return dma_lines(n, addr, buf, len, write, buf != NULL);
+}
+
+int flash_poke(flash_machine *m, uint64_t addr, const void *buf, uint32_t len)
+{
+	if (addr >= m->ram_total || len > m->ram_total - addr)
+		return -1;
+	const uint8_t *b = buf;
+	while (len) {
+		uint64_t node = addr / m->mem_per_node, off = addr % m->mem_per_node;
+		uint32_t k = (uint32_t)min64(len, m->mem_per_node - off);
+		if (!m->nodes[node])
+			return -1;
+		memcpy(m->nodes[node]->ram + off, b, k);
+		addr += k;
+		b += k;
+		len -= k;
+	}
+	return 0;
+}
+
+void flash_cpu_irq(node_cpu *cpu, int line, bool level)
+{
+	cpu_irq(cpu->sys, line, level);
+}
+
+uint64_t flash_cpu_idle(const node_cpu *cpu)
+{
+	const fcpu *fc = cpu->sys;
+	return fc->idle_cycles;
+}
+
+void flash_halt(flash_machine *m, int node, uint64_t now, uint32_t value)
+{
+	if (m->power_sent || !m->nodes[node])
+		return;
+	m->power_sent = true;
+	halt_broadcast(m->nodes[node], now, value);
 }

@@ -100,4 +100,75 @@ flash_model flash_model_of(const flash_config *c);
 int flash_write_stats(flash_machine *m, FILE *json, FILE *pb, double host_seconds,
 		      const char *stop);
 
+/* ---- the guest layer: the monitor (monitor/) runs on the machine ---------
+ *
+ * In place of a bare kernel (flash_boot), a monitor may take the machine:
+ * it sets every local CPU's trap hook, and hears through these hooks what
+ * only the machine knows. Its messages travel on the machine's transport
+ * with types from FLASH_MSG_GUEST_FIRST on, so they are time-stamped and
+ * delivered in the same order on any number of ranks. */
+#define FLASH_MSG_GUEST_FIRST (COH_MSG_NODE_FIRST + 16)
+
+/* A VM's statistics, for the run's statistics (proto/stats.proto VmStats). */
+typedef struct flash_vm_stats {
+	const char *name;
+	int index, home_node, vcpus;
+	uint64_t user_cycles, kernel_cycles, monitor_cycles;
+	uint64_t traps[32]; /* by ExcCode */
+	uint64_t privileged_emulated, hw_tlb_misses, l2tlb_hits, l2tlb_misses_filled;
+	uint64_t tlb_misses_reflected, kseg_tlb_faults, device_accesses, virtual_irqs;
+	uint64_t vcpu_switches, monitor_calls, pages_zeroed, dma_errors;
+	uint64_t net_frames_sent, net_frames_received;
+	uint32_t exit_value;
+	bool powered_off;
+} flash_vm_stats;
+
+typedef struct flash_guest_ops {
+	/* a message of the guest layer arrived at local node `node` */
+	void (*msg)(void *o, int node, const coh_msg *msg, uint64_t now);
+	/* node's DMA requester got its line: devices that wait may retry */
+	void (*dma_retry)(void *o, int node, uint64_t now);
+	/* every 2^16 simulated cycles, at the same quantum boundaries on every
+	 * rank (console scripts of VMs) */
+	void (*poll)(void *o, uint64_t now);
+	/* statistics: this rank's VMs (up to max; returns how many), and a
+	 * local CPU's time split */
+	int (*vm_stats)(void *o, flash_vm_stats *out, int max);
+	void (*cpu_time)(void *o, const node_cpu *cpu, uint64_t *user, uint64_t *kernel,
+			 uint64_t *monitor);
+} flash_guest_ops;
+
+void flash_set_guest(flash_machine *m, const flash_guest_ops *ops, void *opaque);
+int flash_nnodes(const flash_machine *m);
+int flash_cpn(const flash_machine *m);
+int flash_rank(const flash_machine *m);
+/* The rank that runs node `node` (the same answer on every rank). */
+int flash_node_rank(const flash_machine *m, int node);
+uint64_t flash_mem_per_node(const flash_machine *m);
+uint32_t flash_cpu_hz(const flash_machine *m);
+/* The machine's hop latency (cycles): the least node-to-node latency. */
+uint64_t flash_hop(const flash_machine *m);
+/* CPU c of node `node`, NULL when that node is on another rank. */
+node_cpu *flash_cpu(flash_machine *m, int node, int c);
+/* Sends a guest-layer message of `type` (>= FLASH_MSG_GUEST_FIRST) from
+ * local node src to node dst, delivered latency cycles after send (at
+ * least a hop between different nodes; in pair order). len <= 128. */
+void flash_send(flash_machine *m, int src, int dst, int type, uint64_t send, uint64_t latency,
+		uint64_t addr, const void *payload, uint16_t len);
+/* Coherent DMA by local node `node`'s DMA requester, as node 0's devices
+ * do: 0, -1 outside machine memory, NODE_DMA_MISS when a line is not there
+ * yet (dma_retry is called when it is). buf NULL: make ready only. */
+int flash_dma(flash_machine *m, int node, uint64_t addr, void *buf, uint32_t len, bool write);
+/* Before the run: writes machine memory of local nodes directly (boot
+ * images; memory starts zeroed and nothing is cached yet). 0 or -1. */
+int flash_poke(flash_machine *m, uint64_t addr, const void *buf, uint32_t len);
+/* Raises or lowers a hardware interrupt line of a local CPU, waking it
+ * from `wait` at its node's current time. */
+void flash_cpu_irq(node_cpu *cpu, int line, bool level);
+/* Cycles a local CPU spent idle in `wait`. */
+uint64_t flash_cpu_idle(const node_cpu *cpu);
+/* The machine stops at the next quantum boundary on every rank (the last
+ * VM powered off); called on node `node`'s rank. */
+void flash_halt(flash_machine *m, int node, uint64_t now, uint32_t value);
+
 #endif

@@ -94,6 +94,8 @@ struct flash_machine {
 	bool stop_request;
 	void (*poll)(flash_machine *m, void *opaque);
 	void *poll_opaque;
+	const flash_guest_ops *guest; /* the monitor, when it runs the machine */
+	void *guest_opaque;
 	uint64_t lookahead;
 	double exchange_seconds;
 	uint64_t exchange_calls;

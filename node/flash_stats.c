@@ -26,6 +26,8 @@ typedef Discoflash__CpuStats pb_cpu;
 typedef Discoflash__NodeStats pb_node;
 typedef Discoflash__NodeStats__MessagesInEntry pb_msgs;
 typedef Discoflash__RankStats pb_rank;
+typedef Discoflash__VmStats pb_vm;
+typedef Discoflash__VmStats__TrapsEntry pb_trap;
 
 enum { NTYPES = COH_TYPE_END - COH_MSG_PROTOCOL_FIRST }; /* protocol message types */
 
@@ -39,6 +41,9 @@ typedef struct share {
 	pb_cpu *cpu, **cpup;
 	pb_node *node, **nodep;
 	pb_msgs *msgs, **msgsp;
+	flash_vm_stats *fvs;
+	pb_vm *vm, **vmp;
+	pb_trap *traps, **trapsp;
 } share;
 
 static void share_free(share *s)
@@ -49,11 +54,17 @@ static void share_free(share *s)
 	free(s->nodep);
 	free(s->msgs);
 	free(s->msgsp);
+	free(s->fvs);
+	free(s->vm);
+	free(s->vmp);
+	free(s->traps);
+	free(s->trapsp);
 }
 
 static void fill_cpu(pb_cpu *p, const fcpu *fc, int node)
 {
 	const node_cpu *cpu = fc->cpu;
+	const flash_machine *m = fc->node->m;
 	uint64_t misses = 0, lat = 0;
 	for (int k = 0; k < COH_MISS_NCLASS; k++) {
 		misses += fc->miss[k];
@@ -76,6 +87,85 @@ static void fill_cpu(pb_cpu *p, const fcpu *fc, int node)
 	p->uncached_remote = fc->uc_remote;
 	p->exceptions = cpu->exceptions;
 	p->tlb_refills = cpu->tlb_refills;
+	if (m->guest) {
+		m->guest->cpu_time(m->guest_opaque, cpu, &p->user_cycles, &p->kernel_cycles,
+				   &p->monitor_cycles);
+	} else {
+		/* the modes up to the last switch, then the current one */
+		uint64_t c[NODE_NMODES];
+		memcpy(c, cpu->mode_cycles, sizeof(c));
+		if (cpu->cycles > cpu->mode_mark)
+			c[cpu->mode] += cpu->cycles - cpu->mode_mark;
+		p->user_cycles = c[NODE_MODE_USER];
+		uint64_t k = c[NODE_MODE_KERNEL] + c[NODE_MODE_KERNEL_ERL] + c[NODE_MODE_SUPER];
+		p->kernel_cycles = k > fc->idle_cycles ? k - fc->idle_cycles : 0;
+	}
+}
+
+static const char *const exc_names[32] = {
+	"Int", "Mod",	"TLBL",	  "TLBS", "AdEL", "AdES", "IBE", "DBE", "Sys", "Bp", "RI",
+	"CpU", "Ov",	"Tr",	  "14",	  "FPE",  "16",	  "17",	 "18",	"19",  "20", "21",
+	"22",  "WATCH", "MCheck", "25",	  "26",	  "27",	  "28",	 "29",	"30",  "31",
+};
+
+/* This rank's VMs (the monitor's) into the share. -ENOMEM or 0. */
+static int fill_vms(flash_machine *m, share *s)
+{
+	if (!m->guest)
+		return 0;
+	int max = 64;
+	s->fvs = calloc((size_t)max, sizeof(*s->fvs));
+	if (!s->fvs)
+		return -ENOMEM;
+	int n = m->guest->vm_stats(m->guest_opaque, s->fvs, max);
+	s->vm = calloc((size_t)n + 1, sizeof(*s->vm));
+	s->vmp = calloc((size_t)n + 1, sizeof(*s->vmp));
+	s->traps = calloc((size_t)n * 32 + 1, sizeof(*s->traps));
+	s->trapsp = calloc((size_t)n * 32 + 1, sizeof(*s->trapsp));
+	if (!s->vm || !s->vmp || !s->traps || !s->trapsp)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		const flash_vm_stats *f = &s->fvs[i];
+		pb_vm *p = &s->vm[i];
+		discoflash__vm_stats__init(p);
+		p->name = (char *)f->name;
+		p->index = f->index;
+		p->home_node = f->home_node;
+		p->vcpus = f->vcpus;
+		p->user_cycles = f->user_cycles;
+		p->kernel_cycles = f->kernel_cycles;
+		p->monitor_cycles = f->monitor_cycles;
+		p->traps = &s->trapsp[i * 32];
+		for (int k = 0; k < 32; k++) {
+			if (!f->traps[k])
+				continue;
+			pb_trap *t = &s->traps[i * 32 + (int)p->n_traps];
+			discoflash__vm_stats__traps_entry__init(t);
+			t->key = (char *)exc_names[k];
+			t->value = f->traps[k];
+			p->traps[p->n_traps++] = t;
+		}
+		p->privileged_emulated = f->privileged_emulated;
+		p->hw_tlb_misses = f->hw_tlb_misses;
+		p->l2tlb_hits = f->l2tlb_hits;
+		p->l2tlb_misses_filled = f->l2tlb_misses_filled;
+		p->tlb_misses_reflected = f->tlb_misses_reflected;
+		p->kseg_tlb_faults = f->kseg_tlb_faults;
+		p->device_accesses = f->device_accesses;
+		p->virtual_irqs = f->virtual_irqs;
+		p->vcpu_switches = f->vcpu_switches;
+		p->monitor_calls = f->monitor_calls;
+		p->pages_zeroed = f->pages_zeroed;
+		p->dma_errors = f->dma_errors;
+		p->net_frames_sent = f->net_frames_sent;
+		p->net_frames_received = f->net_frames_received;
+		p->exit_value = f->exit_value;
+		p->powered_off = f->powered_off;
+		s->vmp[i] = p;
+	}
+	s->run.vms = s->vmp;
+	s->run.n_vms = (size_t)n;
+	return 0;
 }
 
 /* msgs: room for NTYPES entries (and their pointers) of this node. */
@@ -166,6 +256,10 @@ static int share_pack(flash_machine *m, double host_seconds, uint8_t **buf, size
 		fill_node(p, n, &s.msgs[s.run.n_nodes * NTYPES], &s.msgsp[s.run.n_nodes * NTYPES]);
 		s.nodep[s.run.n_nodes++] = p;
 	}
+	if (fill_vms(m, &s)) {
+		share_free(&s);
+		return -ENOMEM;
+	}
 	fill_rank(&s.rank, m, nodes, host_seconds);
 	s.rankp = &s.rank;
 	s.run.ranks = &s.rankp;
@@ -189,6 +283,12 @@ static int cpu_order(const void *a, const void *b)
 static int node_order(const void *a, const void *b)
 {
 	int x = (*(pb_node *const *)a)->node, y = (*(pb_node *const *)b)->node;
+	return (x > y) - (x < y);
+}
+
+static int vm_order(const void *a, const void *b)
+{
+	int x = (*(pb_vm *const *)a)->index, y = (*(pb_vm *const *)b)->index;
 	return (x > y) - (x < y);
 }
 
@@ -222,7 +322,7 @@ static int write_run(flash_machine *m, const uint8_t *all, const int *lens, cons
 	Discoflash__LatencyModel model = DISCOFLASH__LATENCY_MODEL__INIT;
 	pb_run run = DISCOFLASH__RUN__INIT;
 	int rc = 0;
-	size_t ncpus = 0, nnodes = 0;
+	size_t ncpus = 0, nnodes = 0, nvms = 0;
 	for (int r = 0; r < m->nranks && !rc; r++) {
 		/* a share is never empty: it has its rank's record */
 		if (lens[r] > 0)
@@ -233,12 +333,14 @@ static int write_run(flash_machine *m, const uint8_t *all, const int *lens, cons
 		}
 		ncpus += parts[r]->n_cpus;
 		nnodes += parts[r]->n_nodes;
+		nvms += parts[r]->n_vms;
 	}
 	if (!rc) {
 		run.cpus = malloc((ncpus + 1) * sizeof(*run.cpus));
 		run.nodes = malloc((nnodes + 1) * sizeof(*run.nodes));
 		run.ranks = malloc((size_t)m->nranks * sizeof(*run.ranks));
-		if (!run.cpus || !run.nodes || !run.ranks)
+		run.vms = malloc((nvms + 1) * sizeof(*run.vms));
+		if (!run.cpus || !run.nodes || !run.ranks || !run.vms)
 			rc = -ENOMEM;
 	}
 	for (int r = 0; r < m->nranks && !rc; r++) {
@@ -250,12 +352,16 @@ static int write_run(flash_machine *m, const uint8_t *all, const int *lens, cons
 			memcpy(run.nodes + run.n_nodes, p->nodes, p->n_nodes * sizeof(*p->nodes));
 		run.n_nodes += p->n_nodes;
 		run.ranks[run.n_ranks++] = p->ranks[0];
+		if (p->n_vms)
+			memcpy(run.vms + run.n_vms, p->vms, p->n_vms * sizeof(*p->vms));
+		run.n_vms += p->n_vms;
 		run.instructions += p->ranks[0]->instructions;
 	}
 	if (!rc) {
 		qsort(run.cpus, run.n_cpus, sizeof(*run.cpus), cpu_order);
 		qsort(run.nodes, run.n_nodes, sizeof(*run.nodes), node_order);
 		qsort(run.ranks, run.n_ranks, sizeof(*run.ranks), rank_order);
+		qsort(run.vms, run.n_vms, sizeof(*run.vms), vm_order);
 		run.stop = (char *)stop;
 		run.exit_value = m->exit_value;
 		run.cycles = m->pdes.start;
@@ -286,6 +392,7 @@ static int write_run(flash_machine *m, const uint8_t *all, const int *lens, cons
 	free(run.cpus);
 	free(run.nodes);
 	free(run.ranks);
+	free(run.vms);
 	for (int r = 0; r < m->nranks; r++)
 		if (parts[r])
 			discoflash__run__free_unpacked(parts[r], NULL);

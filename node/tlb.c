@@ -41,11 +41,11 @@ int node_segment(uint32_t va, int mode, bool vm_segments, uint32_t *pa)
 		if (mode == NODE_MODE_USER)
 			return NODE_SEG_ERROR;
 		if (va < 0xc0000000u || va >= 0xe0000000u) {
-			/* kseg0, kseg1, kseg3: kernel only - except kseg0 and
-			 * kseg1 for a VM's kernel, which go through the TLB */
+			/* kseg0, kseg1, kseg3: kernel only - except for a VM's
+			 * kernel, for which all three go through the TLB (kseg3
+			 * is mapped in the guest's kernel mode anyway) */
 			if (mode == NODE_MODE_SUPER)
-				return vm_segments && va < 0xc0000000u ? NODE_SEG_MAPPED
-								       : NODE_SEG_ERROR;
+				return vm_segments ? NODE_SEG_MAPPED : NODE_SEG_ERROR;
 			if (va < 0xa0000000u) {
 				*pa = va - 0x80000000u;
 				return NODE_SEG_UNMAPPED;

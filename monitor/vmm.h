@@ -1,0 +1,76 @@
+/* monitor/vmm.h: the monitor running on the FLASH machine - virtual machines
+ * with their vCPUs, pmaps and devices, the trap handler every CPU enters,
+ * and the scheduler (DESIGN.md 5).
+ *
+ * Every rank builds the same description of every VM (where each vCPU
+ * runs, which node is the VM's home) and instantiates the VMs whose home
+ * node it holds. A VM's devices, pmap and console live on its home node;
+ * its vCPUs run on the CPUs of its preferred nodes. vCPU start-ups, virtual
+ * IPIs, the stop of a VM and the machine's end travel as time-stamped
+ * machine messages, so a run gives the same cycles and statistics on any
+ * number of ranks.
+ *
+ * Simplifications (named here, in the code and in the notes):
+ *   - all vCPUs of one VM must run on nodes of one rank (their pmap is
+ *     read and filled directly; the home-node pmap protocol for VMs that
+ *     span ranks is not built yet) - checked, with an error naming the VM;
+ *   - the monitor's own code and data live in host memory: their cost is
+ *     the cost table's (monitor/cost.h), not cache misses;
+ *   - machine pages are never reused within a run (no page is given back
+ *     yet), so a fresh page is zero already: its zeroing is charged
+ *     (cost.page_zero) rather than performed through the caches.
+ */
+#ifndef MON_VMM_H
+#define MON_VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "monitor/cost.h"
+#include "node/flash.h"
+#include "node/machine.h"
+
+#define MON_MAX_VMS 16
+#define MON_VM_MAX_VCPUS 8 /* the virtual MAGIC block has 8 mailboxes */
+
+typedef struct mon_vm_config {
+	const char *name;
+	int vcpus;
+	uint32_t memory; /* bytes */
+	int nnodes;	 /* preferred nodes (0: the machine's nodes in order) */
+	int nodes[64];
+	const char *kernel, *cmdline, *initrd;
+	int ndisks;
+	node_disk_config disks[NODE_MAX_DISKS];
+	int nnets; /* network devices on the virtual subnet */
+} mon_vm_config;
+
+typedef struct mon_config {
+	int nvms;
+	mon_vm_config vms[MON_MAX_VMS];
+	mon_cost cost;
+	uint64_t timeslice; /* cycles a vCPU runs before another on its CPU may */
+} mon_config;
+
+typedef struct mon_machine mon_machine;
+
+/* Builds the VMs whose home is on this rank, loads their kernels and takes
+ * every local CPU. NULL with a message in err (a VM that does not fit, a
+ * kernel that cannot be loaded, ...). Every rank must get the same cfg. */
+mon_machine *mon_new(flash_machine *fm, const mon_config *cfg, char *err, size_t errlen);
+void mon_free(mon_machine *mm);
+
+/* The UART of VM i, NULL when its home is on another rank. */
+node_uart *mon_vm_uart(mon_machine *mm, int i);
+/* Called for each local VM at every poll boundary (console scripts). */
+void mon_set_console_poll(mon_machine *mm, void (*fn)(void *o, int vm), void *opaque);
+/* Whether VM i has powered off (on its home rank), and its exit value. */
+bool mon_vm_off(const mon_machine *mm, int i, uint32_t *value);
+
+/* The exit value of the machine: the last nonzero exit value of a VM
+ * (node 0's rank), else 0. */
+uint32_t mon_exit_value(const mon_machine *mm);
+
+#endif
