@@ -161,6 +161,21 @@ int mon_l2tlb_invalidate_va(mon_l2tlb *t, uint32_t va, uint8_t asid)
 	return n;
 }
 
+int mon_l2tlb_invalidate_range(mon_l2tlb *t, uint32_t lo, uint32_t hi)
+{
+	int n = 0;
+	for (size_t i = 0; i < (size_t)t->sets * t->ways; i++) {
+		mon_l2tlb_entry *e = &t->e[i];
+		uint32_t len = (e->mask | 0x1fffu) + 1, base = e->hi & ~(len - 1);
+		if (e->valid && base <= hi && base + (len - 1) >= lo) {
+			drop(t, e);
+			n++;
+		}
+	}
+	t->invalidations += n;
+	return n;
+}
+
 /* Drops every valid entry for which match(e, key) holds. */
 static int drop_where(mon_l2tlb *t, bool (*match)(const mon_l2tlb_entry *, uint32_t), uint32_t key)
 {

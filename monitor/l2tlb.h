@@ -107,6 +107,10 @@ int mon_l2tlb_insert(mon_l2tlb *t, const mon_l2tlb_entry *ne);
  * Returns how many. */
 int mon_l2tlb_invalidate_va(mon_l2tlb *t, uint32_t va, uint8_t asid);
 
+/* Drops every entry overlapping virtual [lo, hi] (inclusive), whatever its
+ * ASID (a scan). Returns how many. */
+int mon_l2tlb_invalidate_range(mon_l2tlb *t, uint32_t lo, uint32_t hi);
+
 /* Drops the non-global entries of asid. Returns how many. */
 int mon_l2tlb_invalidate_asid(mon_l2tlb *t, uint8_t asid);
 

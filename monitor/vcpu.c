@@ -43,6 +43,11 @@ void mon_vcpu_load(const mon_vcpu *v, node_cpu *cpu)
 	cpu->pc = v->pc;
 	cpu->llbit = v->llbit;
 	cpu->fpu = v->fpu;
+	mon_vcpu_sync_hwr(v, cpu);
+}
+
+void mon_vcpu_sync_hwr(const mon_vcpu *v, node_cpu *cpu)
+{
 	cpu->userlocal = v->userlocal;
 	cpu->hwrena = v->hwrena & HWRENA_SAME;
 }

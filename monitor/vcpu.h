@@ -97,6 +97,9 @@ void mon_vcpu_reset(mon_vcpu *v, int id, uint64_t now);
  * that those rdhwr trap and are emulated from the virtual state. */
 void mon_vcpu_load(const mon_vcpu *v, node_cpu *cpu);
 void mon_vcpu_save(mon_vcpu *v, const node_cpu *cpu);
+/* Mirrors UserLocal and the HWREna bits the real CPU reads without a trap
+ * (after the guest wrote either: they are emulated). */
+void mon_vcpu_sync_hwr(const mon_vcpu *v, node_cpu *cpu);
 
 /* The guest's own mode from virtual Status (NODE_MODE_KERNEL when EXL or KSU
  * = 0, NODE_MODE_KERNEL_ERL when ERL, else SUPER or USER). */

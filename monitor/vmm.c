@@ -299,7 +299,9 @@ static void set_host_timer(pcpu *p, uint64_t deadline)
 {
 	node_cpu *cpu = p->cpu;
 	uint64_t now = cpu->cycles;
-	uint64_t ticks = deadline > now ? (deadline - now + 1) >> 1 : 1;
+	/* Count ticks every 2 cycles: one more tick so that it never fires
+	 * before the deadline */
+	uint64_t ticks = deadline > now ? ((deadline - now) >> 1) + 1 : 1;
 	if (ticks > 0x7fffffffu)
 		ticks = 0x7fffffffu;
 	if (ticks == 0)
@@ -403,9 +405,9 @@ static uint32_t schedule(pcpu *p, uint32_t pc)
 		return pc;
 	}
 	if (x) {
-		x->v.pc = pc;
 		mon_vcpu_save(&x->v, cpu);
 		x->v.pc = pc;
+		x->v.llbit = 0; /* like an exception and eret: the link is gone */
 	}
 	p->run[next]->switches++;
 	charge(p, p->run[next], p->mm->cfg.cost.vcpu_switch);
@@ -546,6 +548,11 @@ static uint32_t reflect(pcpu *p, vcpu *x, int exc, uint32_t pc, bool in_delay, u
 			bool refill, unsigned ce)
 {
 	const mon_cost *c = &p->mm->cfg.cost;
+	if (getenv("DISCOFLASH_MON_TRACE") && exc != NODE_EXC_TLBL && exc != NODE_EXC_TLBS &&
+	    exc != NODE_EXC_SYS && exc != NODE_EXC_CPU && exc != NODE_EXC_MOD)
+		fprintf(stderr, "reflect vm%d exc %d pc %08x bad %08x mode %d cyc %llu\n",
+			x->vm->index, exc, pc, bad, mon_vcpu_guest_mode(&x->v),
+			(unsigned long long)p->cpu->cycles);
 	uint32_t vec = mon_reflect(&x->v, exc, pc, in_delay, bad, refill, ce);
 	charge(p, x, c->trap_entry + c->reflect + c->trap_exit);
 	node_cp0_write(p->cpu, 12, 0, mon_vcpu_host_status(&x->v));
@@ -704,12 +711,12 @@ static void vtlb_changed(pcpu *p, vcpu *x, const mon_emu_result *res)
 			continue; /* unmapped in the guest: never translated */
 		int asid = e->g ? -1 : (int)(e->hi & 0xffu);
 		hw_invalidate_range(p->cpu, base, base + (len - 1), asid);
-		for (uint32_t off = 0; off < len; off += 0x2000u)
-			mon_l2tlb_invalidate_va(x->l2, base + off, (uint8_t)(e->hi & 0xffu));
-		if (e->g)
+		if (e->g || len > 16 * 0x2000u)
+			mon_l2tlb_invalidate_range(x->l2, base, base + (len - 1));
+		else
 			for (uint32_t off = 0; off < len; off += 0x2000u)
-				for (unsigned a = 0; a < 256; a++)
-					mon_l2tlb_invalidate_va(x->l2, base + off, (uint8_t)a);
+				mon_l2tlb_invalidate_va(x->l2, base + off,
+							(uint8_t)(e->hi & 0xffu));
 	}
 	/* a guest TLB with no valid entry outside the wired ones remembers
 	 * nothing: neither may the L2TLB (Linux's flush of the whole TLB) */
@@ -758,6 +765,8 @@ static uint32_t emulate(pcpu *p, vcpu *x, int exc, uint32_t pc, bool in_delay)
 	}
 	x->emulated++;
 	charge(p, x, c->trap_entry + c->emulate[res.kind] + c->trap_exit);
+	if (res.kind == MON_COST_MTC0)
+		mon_vcpu_sync_hwr(&x->v, cpu);
 	if (res.kind == MON_COST_ERET)
 		cpu->llbit = 0;
 	if (res.kind == MON_COST_TLBP)
@@ -837,7 +846,11 @@ static uint32_t trap(node_cpu *cpu, int exc, uint32_t pc, bool in_delay, bool re
 		x->traps[exc & 31]++;
 	if (exc == NODE_EXC_INT)
 		return interrupt(p, pc);
-	COH_CHECK(x && runnable(x), "CPU %d: exception %d with no vCPU running", p->global, exc);
+	COH_CHECK(
+		x && runnable(x),
+		"CPU %d: exception %d with no vCPU running (started %d idle %d off %d waiting %d)",
+		p->global, exc, x ? x->started : -1, x ? x->idle : -1, x ? x->off : -1,
+		cpu->waiting);
 	switch (exc) {
 	case NODE_EXC_CPU:
 	case NODE_EXC_RI: return emulate(p, x, exc, pc, in_delay);

@@ -605,6 +605,8 @@ static void run_cpu(fnode *n, fcpu *fc, uint64_t ready, uint64_t limit)
 	}
 	node_cpu_timer_tick(cpu);
 	node_cpu_check_interrupts(cpu);
+	if (cpu->waiting || cpu->halted)
+		return; /* a monitor's trap hook put the CPU to sleep */
 	uint64_t budget = limit > cpu->cycles ? limit - cpu->cycles : 1;
 	budget = min64(budget, SLICE_CYCLES);
 	budget = min64(budget, node_cpu_cycles_to_timer(cpu));

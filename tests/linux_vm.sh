@@ -5,6 +5,10 @@
 #        statistics show the monitor at work (privileged instructions
 #        emulated, kernel TLB faults, pages given and zeroed, its time
 #        split into user, kernel and monitor).
+#   smp: one VM of 2 vCPUs on 2 nodes: Linux brings the second vCPU up
+#        through the virtual MAGIC and runs a job on both (IPIs counted);
+#   timeshare: two VMs on a machine of one CPU: the scheduler time-shares
+#        it; both run the session and ping each other;
 #   two: two VMs on a 2-node machine, once on 1 rank and once on 2 ranks
 #        (one VM per rank): both run the session and ping each other over
 #        the virtual subnet; each VM's console and the whole statistics
@@ -18,17 +22,18 @@ trap 'rm -rf "$work"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fail() { echo "FAIL: $*"; exit 1; }
 
-vm() { # NAME NODE CONSOLE
+vm() { # NAME NODES CONSOLE [VCPUS [SCRIPT]]
 	cat <<YAML
   - name: $1
     memory: 32M
+    vcpus: ${4:-1}
     nodes: [$2]
     kernel: $images/vmlinux
     initrd: $images/rootfs.cpio
     cmdline: "console=ttyS0 rdinit=/sbin/init"
     network_devices: 1
     console: $3
-    console_script: $script
+    console_script: ${5:-$script}
 YAML
 }
 
@@ -72,6 +77,39 @@ one)
 	check_stats "$work/s.json" 1
 	echo "ok: Linux ran its session in a VM and powered off"
 	;;
+smp)
+	{ machine 2 48M; vm s "0, 1" "$work/s.log" 2 "$here/guest/linux/smp-session.script"; } >"$work/smp.yaml"
+	"$disco" -c "$work/smp.yaml" --no-progress --stats-json "$work/s.json" ||
+		{ cat "$work/s.log"; fail "exit status $?"; }
+	for want in "smp: Brought up 1 node, 2 CPUs" "2 4629a7aa7e78fe69dbd35a1acef0331d  /bin/busybox" \
+		"MAGIC-IPI" "reboot: Power down"; do
+		grep -q "$want" "$work/s.log" || { cat "$work/s.log"; fail "no '$want'"; }
+	done
+	check_stats "$work/s.json" 1
+	echo "ok: a VM of 2 vCPUs on 2 nodes ran a job on both"
+	;;
+timeshare)
+	{ machine 1 96M; vm a 0 "$work/a.log"; vm b 0 "$work/b.log"; } >"$work/ts.yaml"
+	"$disco" -c "$work/ts.yaml" --no-progress --stats-json "$work/s.json" ||
+		{ cat "$work/"*.log; fail "exit status $?"; }
+	for v in a b; do
+		check_console "$work/$v.log"
+		grep -q "3 packets transmitted, 3 packets received" "$work/$v.log" ||
+			{ cat "$work/$v.log"; fail "VM $v: no ping answers over the subnet"; }
+	done
+	check_stats "$work/s.json" 2
+	python3 - "$work/s.json" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+for v in d["vms"]:
+    assert int(v.get("vcpu_switches", 0)) > 10, f"VM {v['name']}: no time-sharing"
+c = d["cpus"][0]
+parts = sum(int(c.get(k, 0)) for k in ("user_cycles", "kernel_cycles", "monitor_cycles", "idle_cycles"))
+assert abs(parts - int(c["cycles"])) < int(c["cycles"]) // 100, f"time split {parts} vs {c['cycles']}"
+print("switches:", [v["vcpu_switches"] for v in d["vms"]])
+PY
+	echo "ok: two VMs time-shared one CPU and pinged each other"
+	;;
 two)
 	for n in 1 2; do
 		mkdir -p "$work/r$n"
@@ -101,5 +139,5 @@ PY
 	done
 	echo "ok: 2 VMs on 2 ranks: same consoles and statistics as on 1 rank; they pinged each other"
 	;;
-*) fail "mode one or two" ;;
+*) fail "mode one, smp, timeshare or two" ;;
 esac

@@ -284,6 +284,29 @@ static void test_l2tlb_insert_lookup(void **state)
 	mon_l2tlb_free(t);
 }
 
+/* A range drops what overlaps it under every ASID, global entries too,
+ * and nothing else. */
+static void test_l2tlb_invalidate_range(void **state)
+{
+	mon_l2tlb *t = new_l2tlb(256, 4);
+	mon_l2tlb_entry a = pair(0x00400000, 1, 0, 0x100, 0x101, false);
+	mon_l2tlb_entry b = pair(0x00402000, 2, 0, 0x102, 0x103, false);
+	mon_l2tlb_entry g = pair(0x00404000, 3, 0, 0x104, 0x105, true);
+	mon_l2tlb_entry c = pair(0x00406000, 1, 0, 0x106, 0x107, false);
+	mon_l2tlb_insert(t, &a);
+	mon_l2tlb_insert(t, &b);
+	mon_l2tlb_insert(t, &g);
+	mon_l2tlb_insert(t, &c);
+	/* [0x00401fff, 0x00404000]: touches a (last byte), b, and g (first byte) */
+	assert_int_equal(mon_l2tlb_invalidate_range(t, 0x00401fff, 0x00404000), 3);
+	assert_null(mon_l2tlb_lookup(t, 0x00400000, 1));
+	assert_null(mon_l2tlb_lookup(t, 0x00402000, 2));
+	assert_null(mon_l2tlb_lookup(t, 0x00404000, 7));
+	assert_non_null(mon_l2tlb_lookup(t, 0x00406000, 1));
+	assert_int_equal(mon_l2tlb_invalidate_range(t, 0x10000000, 0x1fffffff), 0);
+	mon_l2tlb_free(t);
+}
+
 static void test_l2tlb_global_entries(void **state)
 {
 	mon_l2tlb *t = new_l2tlb(256, 4);
@@ -741,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_l2tlb_create_errors),
 		cmocka_unit_test(test_l2tlb_insert_lookup),
 		cmocka_unit_test(test_l2tlb_global_entries),
+		cmocka_unit_test(test_l2tlb_invalidate_range),
 		cmocka_unit_test(test_l2tlb_page_sizes),
 		cmocka_unit_test(test_l2tlb_lru_replacement),
 		cmocka_unit_test(test_l2tlb_same_key_replaces),
