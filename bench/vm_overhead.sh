@@ -10,8 +10,11 @@
 #                  64-entry TLB's 512 KiB reach).
 # Each workload's time is the run with it minus the run without it (boot
 # and power-off alone), split into user, kernel, monitor and idle cycles of
-# the CPU (statistics of --stats-json). Prints a table; ratios are VM / bare
-# of the same workload in the same session.
+# the CPU (statistics of --stats-json). Three runs of each: bare, in a VM
+# with the HAL's special page (the kernel's interrupt enable bit in the
+# monitor's page: guest/linux/patches/0002) and in a VM without it
+# (special_page: false: every irq save/restore traps). Prints a table;
+# ratios are against bare, same workload, same session.
 set -eu
 disco=${1:-build/cli/discoflash}
 images=${2:-build/images}
@@ -34,6 +37,8 @@ run() { # bare|vm NAME COMMAND
 		"$disco" -c "$work/$2.yaml" --kernel "$images/vmlinux" --initrd "$images/rootfs.cpio" \
 			--console-script "$work/$2.script" --no-progress --stats-json "$work/$2.json" >/dev/null
 	else
+		sp=true
+		[ "$1" = vm-nosp ] && sp=false
 		cat >"$work/$2.yaml" <<YAML
 machine:
   nodes: 1
@@ -49,12 +54,13 @@ vms:
     cmdline: "console=ttyS0 rdinit=/sbin/init"
     console: $work/$2.console
     console_script: $work/$2.script
+    special_page: $sp
 YAML
 		"$disco" -c "$work/$2.yaml" --no-progress --stats-json "$work/$2.json" >/dev/null
 	fi
 }
 
-for where in bare vm; do
+for where in bare vm vm-nosp; do
 	run $where $where-none ""
 	run $where $where-kernel "$kernel_heavy"
 	run $where $where-compute "$compute_heavy"
@@ -67,11 +73,16 @@ def split(name):
     d = json.load(open(f"{w}/{name}.json"))
     c = d["cpus"][0]
     return {k: int(c.get(k + "_cycles", 0)) for k in ("user", "kernel", "monitor", "idle")} | {"total": int(d["cycles"])}
+d = json.load(open(f"{w}/vm-kernel.json"))["vms"][0]
+print("VM, kernel-heavy run:", {k: d.get(k) for k in ("privileged_emulated", "kseg_tlb_faults", "l2tlb_hits",
+      "l2tlb_misses_filled", "tlb_misses_reflected", "monitor_calls", "pages_zeroed", "pages_returned")})
+d = json.load(open(f"{w}/vm-nosp-kernel.json"))["vms"][0]
+print("VM without special page, kernel-heavy run:", {k: d.get(k) for k in ("privileged_emulated", "monitor_calls")})
 print("| workload | run | total Mcycles | user | kernel | monitor | idle | time vs bare |")
 print("|---|---|---|---|---|---|---|---|")
 for wl in ("kernel", "compute"):
     base = None
-    for where in ("bare", "vm"):
+    for where in ("bare", "vm", "vm-nosp"):
         a, b = split(f"{where}-{wl}"), split(f"{where}-none")
         d = {k: a[k] - b[k] for k in a}
         busy = d["user"] + d["kernel"] + d["monitor"]

@@ -660,16 +660,34 @@ static int k_vm_console(ctx *x, yaml_node_t *v, const char *f)
 	return get_path(x, v, f, &x->vm->console_file);
 }
 
+static int k_vm_special(ctx *x, yaml_node_t *v, const char *f)
+{
+	bool b;
+	if (get_bool(x, v, f, &b))
+		return -1;
+	x->vm->no_special = !b;
+	return 0;
+}
+
 static int k_vm_script(ctx *x, yaml_node_t *v, const char *f)
 {
 	return get_path(x, v, f, &x->vm->console_script);
 }
 
 static const key_entry vm_keys[] = {
-	{"name", k_vm_name},	   {"vcpus", k_vm_vcpus},	    {"memory", k_vm_memory},
-	{"nodes", k_vm_nodes},	   {"kernel", k_vm_kernel},	    {"cmdline", k_vm_cmdline},
-	{"initrd", k_vm_initrd},   {"disks", k_vm_disks},	    {"network_devices", k_vm_nets},
-	{"console", k_vm_console}, {"console_script", k_vm_script}, {NULL, NULL},
+	{"name", k_vm_name},
+	{"vcpus", k_vm_vcpus},
+	{"memory", k_vm_memory},
+	{"nodes", k_vm_nodes},
+	{"kernel", k_vm_kernel},
+	{"cmdline", k_vm_cmdline},
+	{"initrd", k_vm_initrd},
+	{"disks", k_vm_disks},
+	{"network_devices", k_vm_nets},
+	{"console", k_vm_console},
+	{"console_script", k_vm_script},
+	{"special_page", k_vm_special},
+	{NULL, NULL},
 };
 
 static int k_vms(ctx *x, yaml_node_t *v, const char *f)

@@ -33,6 +33,7 @@ typedef struct cli_vm {
 	int nets;	      /* virtio-net devices on the VMs' virtual subnet */
 	char *console_file;   /* NULL: its console on stdout, each line prefixed */
 	char *console_script; /* drives its console (expect/send), or NULL */
+	bool no_special;      /* special_page: false (the HAL's special page off) */
 } cli_vm;
 
 typedef struct cli_config {

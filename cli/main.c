@@ -577,6 +577,7 @@ static mon_machine *start_vms(const cli_config *cfg, flash_machine *m, FILE *out
 		for (int d = 0; d < v->ndisks; d++)
 			c->disks[d] = (node_disk_config){v->disk_images[d], v->disk_readonly[d]};
 		c->nnets = v->nets;
+		c->no_special = v->no_special;
 	}
 	mon_machine *mm = mon_new(m, &mc, err, errlen);
 	if (!mm)

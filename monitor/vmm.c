@@ -29,6 +29,7 @@ enum {
 	MSG_MON_STOP,			       /* a VM powered off: stop its vCPUs here */
 	MSG_MON_VMOFF,			       /* to node 0: VM off, with its exit value */
 	MSG_MON_NET,			       /* a piece of a frame on the virtual subnet */
+	MSG_MON_IRQ,			       /* a device line of a vCPU on another node */
 };
 
 /* The virtual subnet: every network device of every VM is on it, with MAC
@@ -57,11 +58,12 @@ typedef struct vcpu {
 	mon_l2tlb *l2;
 	bool started, idle, off;
 	uint32_t ipi_pending;
+	uint32_t sp[2]; /* its special page while not loaded (magic_regs.h) */
 	/* statistics */
 	uint64_t user_cycles, kernel_cycles, monitor_cycles;
 	uint64_t traps[32];
 	uint64_t emulated, hw_tlb_misses, l2tlb_hits, vtlb_fills, reflected_tlb;
-	uint64_t kseg_faults, mmio, irqs, switches;
+	uint64_t kseg_faults, mmio, irqs, switches, calls;
 } vcpu;
 
 typedef struct vm {
@@ -84,7 +86,7 @@ typedef struct vm {
 	uint32_t mbox[MON_VM_MAX_VCPUS][4];
 	bool off;
 	uint32_t exit_value;
-	uint64_t pages_zeroed, dma_errors;
+	uint64_t pages_zeroed, dma_errors, pages_returned;
 	uint8_t *rx_asm[NODE_MAX_NETS][MON_MAX_VMS]; /* frames being reassembled, by source */
 	uint64_t net_sent, net_received;
 } vm;
@@ -112,7 +114,13 @@ struct mon_machine {
 	int nvms;
 	pcpu *pcpus; /* nnodes * cpn; cpu NULL on other ranks */
 	int vms_off; /* node 0: VMs that powered off */
+	/* machine pages given back by VMs, per node, waiting to be zeroed by
+	 * the node's DMA engine (coherently) before they are free again */
+	uint32_t **zq;
+	uint32_t *zq_len, zq_cap;
 	uint32_t exit_value;
+	uint64_t now; /* time of the event being handled (a trap, a message, DMA) */
+	int cur_node; /* ... and the node handling it */
 	void (*console_poll)(void *o, int vm);
 	void *console_opaque;
 };
@@ -232,7 +240,7 @@ static int guest_dma(vm *w, uint64_t gpa, uint8_t *buf, uint32_t len, bool write
 			return -1;
 		}
 		uint64_t ma = ((uint64_t)e->mppn << NODE_PAGE_SHIFT) | off;
-		int r = flash_dma(w->mm->fm, w->home, ma, copy ? buf : NULL, k, write);
+		int r = flash_dma(w->mm->fm, w->home, w->mm->now, ma, copy ? buf : NULL, k, write);
 		if (r)
 			return r;
 		gpa += k;
@@ -327,6 +335,11 @@ static void sync_real(pcpu *p, vcpu *x)
 {
 	node_cpu *cpu = p->cpu;
 	node_cp0_write(cpu, 12, 0, mon_vcpu_host_status(&x->v));
+	/* the guest's own supervisor mode runs in real supervisor mode like
+	 * its kernel, but may not reach kseg0/1/3: no entry the monitor made
+	 * for its kernel may stay (misses then follow the guest's rules) */
+	if (mon_vcpu_guest_mode(&x->v) == NODE_MODE_SUPER)
+		hw_flush(cpu);
 	uint32_t asid = x->v.entryhi & MON_ENTRYHI_ASID;
 	if ((cpu->entryhi & 0xffu) != asid)
 		node_cp0_write(cpu, 10, 0, (cpu->entryhi & ~0xffu) | asid);
@@ -342,6 +355,7 @@ static void load(pcpu *p, int i)
 	p->cur = i;
 	vcpu *x = p->run[i];
 	mon_vcpu_load(&x->v, cpu);
+	memcpy(flash_cpu_special(cpu), x->sp, sizeof(x->sp));
 	hw_flush(cpu);
 	p->slice_end = cpu->cycles + p->mm->cfg.timeslice;
 	mon_vcpu_timer_check(&x->v, cpu->cycles);
@@ -365,7 +379,7 @@ static void poke(pcpu *p)
 			}
 		return;
 	}
-	flash_cpu_irq(cpu, DOORBELL_IP, true);
+	flash_cpu_irq(cpu, p->mm->now, DOORBELL_IP, true);
 }
 
 /* Picks what runs next on p after the current vCPU (idle, slice over or
@@ -406,6 +420,7 @@ static uint32_t schedule(pcpu *p, uint32_t pc)
 	}
 	if (x) {
 		mon_vcpu_save(&x->v, cpu);
+		memcpy(x->sp, flash_cpu_special(cpu), sizeof(x->sp));
 		x->v.pc = pc;
 		x->v.llbit = 0; /* like an exception and eret: the link is gone */
 	}
@@ -420,6 +435,18 @@ static uint32_t schedule(pcpu *p, uint32_t pc)
 
 static void vcpu_irq(vcpu *x, int line, bool level)
 {
+	mon_machine *mm = x->vm->mm;
+	if (mm->cur_node >= 0 && x->node != mm->cur_node) {
+		/* another node's CPU: its line changes at a message's arrival
+		 * (that node may be past this time already) */
+		mon_ref ref = {(uint32_t)x->vm->index,
+			       (uint32_t)x->v.id,
+			       (uint32_t)line | (level ? 0x100u : 0),
+			       {0}};
+		flash_send(mm->fm, mm->cur_node, x->node, MSG_MON_IRQ, mm->now, flash_hop(mm->fm),
+			   0, &ref, sizeof(ref));
+		return;
+	}
 	mon_vcpu_set_irq(&x->v, line, level);
 	if (level && x->started && !x->off) {
 		x->idle = false;
@@ -652,6 +679,15 @@ static uint32_t tlb_fault(pcpu *p, vcpu *x, int exc, uint32_t pc, bool in_delay,
 		x->reflected_tlb++;
 		return reflect(p, x, e, pc, in_delay, va, grefill, 0);
 	}
+	if (!glo && (gpa & ~(NODE_PAGE_SIZE - 1)) == DISCO_SPECIAL_GPA && !w->cfg->no_special &&
+	    !(va & NODE_PAGE_SIZE) && va < 0xa0000000u) {
+		/* the special page (KSEG0, even half): this CPU's */
+		uint32_t spfn = (FLASH_SPECIAL_BASE >> NODE_PAGE_SHIFT) + (uint32_t)p->global;
+		hw_fill(p, va, asid, spfn << 6 | MON_LO_CACHED | MON_LO_D | MON_LO_V, 0, true);
+		x->kseg_faults++;
+		charge(p, x, c->kseg_fill);
+		return retry;
+	}
 	if (gpa >= w->cfg->memory) {
 		if (is_device(gpa))
 			return mmio(p, x, pc, in_delay, va, gpa, fetch);
@@ -742,6 +778,83 @@ static void vtlb_probed(pcpu *p, vcpu *x)
 	hw_invalidate_range(p->cpu, va, va | 0x1fffu, (int)asid);
 }
 
+/* ---- monitor calls and the zeroing of returned pages ---------------------------- */
+
+/* Zeroes returned pages of node through its DMA engine (coherently: the
+ * lines may still be in caches), then frees them; stops at a miss (the
+ * node's DMA retry calls again). */
+static void zero_some(mon_machine *mm, int node)
+{
+	static const uint8_t zeros[NODE_PAGE_SIZE];
+	while (mm->zq_len[node]) {
+		uint32_t mp = mm->zq[node][mm->zq_len[node] - 1];
+		int r = flash_dma(mm->fm, node, mm->now, (uint64_t)mp << NODE_PAGE_SHIFT,
+				  (void *)zeros, NODE_PAGE_SIZE, true);
+		if (r == NODE_DMA_MISS)
+			return;
+		COH_CHECK(r == 0, "node %d: zeroing machine page %#x failed", node, mp);
+		mm->zq_len[node]--;
+		mon_memmap_release(mm->memmap, mp);
+	}
+}
+
+/* VM w gives guest-physical page gppn's machine page back: every
+ * translation to it goes (its vCPUs' L2TLBs and the hardware TLBs they are
+ * loaded in), the next touch gets a fresh zeroed page. */
+static void give_back(vm *w, uint32_t gppn)
+{
+	mon_machine *mm = w->mm;
+	const mon_pmap_entry *e = mon_pmap_lookup(w->pmap, gppn);
+	if (!e || !(e->flags & MON_PMAP_VALID))
+		return;
+	uint32_t mp = e->mppn;
+	for (int i = 0; i < w->nvcpus; i++) {
+		vcpu *x = &w->vcpus[i];
+		mon_l2tlb_invalidate_mppn(x->l2, mp);
+		if (current(x->p) != x)
+			continue; /* its CPU's TLB is flushed when it is loaded */
+		node_cpu *cpu = x->p->cpu;
+		for (unsigned k = 0; k < NODE_TLB_ENTRIES; k++) {
+			const node_tlb_entry *t = &cpu->tlb[k];
+			if (((t->lo[0] & 2) && (t->lo[0] >> 6) == mp) ||
+			    ((t->lo[1] & 2) && (t->lo[1] >> 6) == mp))
+				hw_invalidate(cpu, k);
+		}
+	}
+	mon_pmap_unmap(w->pmap, gppn, NULL, NULL);
+	mon_mapper mr = {gppn, (uint16_t)w->index};
+	mon_memmap_remove_mapper(mm->memmap, mp, &mr);
+	uint32_t node = mon_memmap_node(mm->memmap, mp);
+	mm->zq[node][mm->zq_len[node]++] = mp;
+	w->pages_returned++;
+	zero_some(mm, (int)node);
+}
+
+/* A monitor call (magic_regs.h): number in v0, arguments in a0 and a1. */
+static uint32_t monitor_call(pcpu *p, vcpu *x, uint32_t pc, bool in_delay)
+{
+	node_cpu *cpu = p->cpu;
+	vm *w = x->vm;
+	const mon_cost *c = &p->mm->cfg.cost;
+	uint32_t nr = cpu->r[2], a0 = cpu->r[4], a1 = cpu->r[5], ret = DISCO_CALL_EFAIL;
+	uint32_t npages = w->cfg->memory >> NODE_PAGE_SHIFT, g = a0 >> NODE_PAGE_SHIFT;
+	uint32_t cost = c->trap_entry + c->hcall + c->trap_exit;
+	x->calls++;
+	if (nr == DISCO_CALL_ZERO_PAGE && !(a0 & (NODE_PAGE_SIZE - 1)) && g < npages) {
+		give_back(w, g);
+		ret = 0;
+	} else if (nr == DISCO_CALL_FREE_PAGES && !(a0 & (NODE_PAGE_SIZE - 1)) && g < npages &&
+		   a1 <= npages - g) {
+		for (uint32_t i = 0; i < a1; i++)
+			give_back(w, g + i);
+		cost += 10 * a1; /* a pmap and memmap update per page */
+		ret = 0;
+	}
+	cpu->r[2] = ret;
+	charge(p, x, cost);
+	return next_pc(cpu, pc, in_delay);
+}
+
 static uint32_t emulate(pcpu *p, vcpu *x, int exc, uint32_t pc, bool in_delay)
 {
 	node_cpu *cpu = p->cpu;
@@ -750,6 +863,9 @@ static uint32_t emulate(pcpu *p, vcpu *x, int exc, uint32_t pc, bool in_delay)
 	unsigned ce = (cpu->cause >> NODE_CAUSE_CE_SHIFT) & 3;
 	if (exc == NODE_EXC_CPU && ce != 0)
 		return reflect(p, x, exc, pc, in_delay, 0, false, ce);
+	if (insn == DISCO_HYPCALL && exc == NODE_EXC_CPU &&
+	    mon_vcpu_guest_mode(&x->v) != NODE_MODE_USER)
+		return monitor_call(p, x, pc, in_delay);
 	memcpy(x->v.r, cpu->r, sizeof(x->v.r));
 	mon_vcpu_timer_check(&x->v, cpu->cycles); /* Cause.TI as of now */
 	mon_trap t = {pc, in_delay, in_delay ? cpu->exc_branch_target : pc + 4, cpu->cycles};
@@ -797,7 +913,7 @@ static uint32_t interrupt(pcpu *p, uint32_t pc)
 	node_cpu *cpu = p->cpu;
 	const mon_cost *c = &p->mm->cfg.cost;
 	uint64_t now = cpu->cycles;
-	flash_cpu_irq(cpu, DOORBELL_IP, false);
+	flash_cpu_irq(cpu, p->mm->now, DOORBELL_IP, false);
 	for (int i = 0; i < p->nrun; i++) {
 		vcpu *y = p->run[i];
 		if (y->started && !y->off) {
@@ -827,21 +943,9 @@ static uint32_t interrupt(pcpu *p, uint32_t pc)
 	return pc;
 }
 
-static uint32_t trap(node_cpu *cpu, int exc, uint32_t pc, bool in_delay, bool refill)
+static uint32_t trap_body(pcpu *p, vcpu *x, int exc, uint32_t pc, bool in_delay, bool refill)
 {
-	pcpu *p = cpu->trap_opaque;
-	account(p);
-	vcpu *x = current(p);
-	static int trace = -1;
-	if (trace < 0)
-		trace = getenv("DISCOFLASH_MON_TRACE") != NULL;
-	if (trace)
-		fprintf(stderr,
-			"trap cpu%d exc %d pc %08x bad %08x insn %08x ds %d cyc %llu rt %08x vst "
-			"%08x\n",
-			p->global, exc, pc, cpu->badvaddr, cpu->exc_insn, in_delay,
-			(unsigned long long)cpu->cycles, cpu->r[(cpu->exc_insn >> 16) & 31],
-			x ? x->v.status : 0);
+	node_cpu *cpu = p->cpu;
 	if (x)
 		x->traps[exc & 31]++;
 	if (exc == NODE_EXC_INT)
@@ -863,6 +967,47 @@ static uint32_t trap(node_cpu *cpu, int exc, uint32_t pc, bool in_delay, bool re
 	}
 }
 
+/* The special page (magic_regs.h): the guest may have changed its IE
+ * word since the last trap; the monitor's answer goes back at the exit. */
+static void sp_in(pcpu *p, vcpu *x)
+{
+	const uint32_t *sp = flash_cpu_special(p->cpu);
+	x->v.status = (x->v.status & ~NODE_ST_IE) | (sp[0] & NODE_ST_IE);
+}
+
+static void sp_out(pcpu *p, vcpu *x)
+{
+	uint32_t *sp = flash_cpu_special(p->cpu);
+	sp[0] = x->v.status & NODE_ST_IE;
+	sp[1] = mon_vcpu_irq_pending(&x->v) && !(x->v.status & (NODE_ST_EXL | NODE_ST_ERL));
+}
+
+static uint32_t trap(node_cpu *cpu, int exc, uint32_t pc, bool in_delay, bool refill)
+{
+	pcpu *p = cpu->trap_opaque;
+	account(p);
+	p->mm->now = cpu->cycles;
+	p->mm->cur_node = p->node;
+	vcpu *x = current(p);
+	static int trace = -1;
+	if (trace < 0)
+		trace = getenv("DISCOFLASH_MON_TRACE") != NULL;
+	if (trace)
+		fprintf(stderr,
+			"trap cpu%d exc %d pc %08x bad %08x insn %08x ds %d cyc %llu rt %08x vst "
+			"%08x\n",
+			p->global, exc, pc, cpu->badvaddr, cpu->exc_insn, in_delay,
+			(unsigned long long)cpu->cycles, cpu->r[(cpu->exc_insn >> 16) & 31],
+			x ? x->v.status : 0);
+	if (x && x->started && !x->vm->cfg->no_special)
+		sp_in(p, x);
+	uint32_t next = trap_body(p, x, exc, pc, in_delay, refill);
+	vcpu *y = current(p);
+	if (y && y->started && !y->vm->cfg->no_special)
+		sp_out(p, y);
+	return next;
+}
+
 /* ---- messages ------------------------------------------------------------------------------ */
 
 static void net_piece(mon_machine *mm, const coh_msg *msg);
@@ -870,6 +1015,8 @@ static void net_piece(mon_machine *mm, const coh_msg *msg);
 static void on_msg(void *o, int node, const coh_msg *msg, uint64_t now)
 {
 	mon_machine *mm = o;
+	mm->now = now;
+	mm->cur_node = node;
 	if (msg->type == MSG_MON_NET) {
 		net_piece(mm, msg);
 		return;
@@ -900,6 +1047,9 @@ static void on_msg(void *o, int node, const coh_msg *msg, uint64_t now)
 		vcpu_irq(x, MON_IPI_IP, x->ipi_pending != 0);
 		break;
 	}
+	case MSG_MON_IRQ:
+		vcpu_irq(&w->vcpus[ref.vcpu], (int)(ref.value & 0xff), (ref.value & 0x100) != 0);
+		break;
 	case MSG_MON_STOP: stop_vcpus_here(mm, w, node); break;
 	case MSG_MON_VMOFF:
 		if (++mm->vms_off == mm->nvms)
@@ -952,7 +1102,7 @@ static void net_send(void *o, const uint8_t *frame, size_t len)
 	mon_machine *mm = from->mm;
 	if (len < 14 || len > NET_MAX_FRAME)
 		return;
-	uint64_t now = from->vcpus[0].p->cpu->cycles;
+	uint64_t now = mm->now; /* the access or DMA that made the device send */
 	const uint8_t *dst = frame;
 	static const uint8_t prefix[4] = {0x52, 0x54, 0x00, 0xd1};
 	if (!(dst[0] & 1)) {
@@ -972,7 +1122,9 @@ static void net_send(void *o, const uint8_t *frame, size_t len)
 static void on_dma_retry(void *o, int node, uint64_t now)
 {
 	mon_machine *mm = o;
-	(void)now;
+	mm->now = now;
+	mm->cur_node = node;
+	zero_some(mm, node);
 	for (int i = 0; i < mm->nvms; i++) {
 		vm *w = &mm->vms[i];
 		if (w->local && w->home == node)
@@ -984,12 +1136,14 @@ static void on_dma_retry(void *o, int node, uint64_t now)
 static void on_poll(void *o, uint64_t now)
 {
 	mon_machine *mm = o;
-	(void)now;
 	if (!mm->console_poll)
 		return;
 	for (int i = 0; i < mm->nvms; i++)
-		if (mm->vms[i].local)
+		if (mm->vms[i].local) {
+			mm->now = now; /* console input arrives at the home node now */
+			mm->cur_node = mm->vms[i].home;
 			mm->console_poll(mm->console_opaque, i);
+		}
 }
 
 static int vm_stats(void *o, flash_vm_stats *out, int max)
@@ -1022,8 +1176,10 @@ static int vm_stats(void *o, flash_vm_stats *out, int max)
 			f->device_accesses += x->mmio;
 			f->virtual_irqs += x->irqs;
 			f->vcpu_switches += x->switches;
+			f->monitor_calls += x->calls;
 		}
 		f->pages_zeroed = w->pages_zeroed;
+		f->pages_returned = w->pages_returned;
 		f->dma_errors = w->dma_errors;
 		f->net_frames_sent = w->net_sent;
 		f->net_frames_received = w->net_received;
@@ -1086,6 +1242,8 @@ static int vm_boot(vm *w, char *err, size_t errlen)
 		.poweroff_base = NODE_POWER_BASE,
 		.magic_base = MAGIC_BASE,
 		.magic_size = c->vcpus > 1 ? MAGIC_STRIDE : 0,
+		.monitor = true,
+		.special_page = c->no_special ? 0 : DISCO_SPECIAL_GPA,
 	};
 	for (int s = 0; s < w->nslots; s++) {
 		b.virtio_base[s] = NODE_VIRTIO_BASE + (uint32_t)s * NODE_VIRTIO_STRIDE;
@@ -1191,6 +1349,7 @@ mon_machine *mon_new(flash_machine *fm, const mon_config *cfg, char *err, size_t
 	}
 	mm->fm = fm;
 	mm->cfg = *cfg;
+	mm->cur_node = -1; /* building: no event is being handled */
 	if (!mm->cfg.timeslice)
 		mm->cfg.timeslice = 2000000; /* 10 ms at 200 MHz */
 	mm->nnodes = flash_nnodes(fm);
@@ -1206,6 +1365,18 @@ mon_machine *mon_new(flash_machine *fm, const mon_config *cfg, char *err, size_t
 		snprintf(err, errlen, "out of host memory");
 		goto fail;
 	}
+	mm->zq = calloc((size_t)mm->nnodes, sizeof(*mm->zq));
+	mm->zq_len = calloc((size_t)mm->nnodes, sizeof(*mm->zq_len));
+	if (!mm->zq || !mm->zq_len) {
+		snprintf(err, errlen, "out of host memory");
+		goto fail;
+	}
+	for (int n = 0; n < mm->nnodes; n++)
+		if (flash_cpu(fm, n, 0) &&
+		    !(mm->zq[n] = calloc((size_t)(mpn >> NODE_PAGE_SHIFT), sizeof(uint32_t)))) {
+			snprintf(err, errlen, "out of host memory");
+			goto fail;
+		}
 	for (int g = 0; g < ncpus; g++) {
 		pcpu *p = &mm->pcpus[g];
 		p->mm = mm;
@@ -1327,6 +1498,10 @@ void mon_free(mon_machine *mm)
 		mon_pmap_free(w->pmap);
 	}
 	mon_memmap_free(mm->memmap);
+	for (int n = 0; mm->zq && n < mm->nnodes; n++)
+		free(mm->zq[n]);
+	free(mm->zq);
+	free(mm->zq_len);
 	free(mm->pcpus);
 	free(mm);
 }

@@ -44,7 +44,8 @@ typedef struct mon_vm_config {
 	const char *kernel, *cmdline, *initrd;
 	int ndisks;
 	node_disk_config disks[NODE_MAX_DISKS];
-	int nnets; /* network devices on the virtual subnet */
+	int nnets;	 /* network devices on the virtual subnet */
+	bool no_special; /* no special page for its HAL (monitor calls stay) */
 } mon_vm_config;
 
 typedef struct mon_config {

@@ -130,6 +130,15 @@ int node_fdt_build(const node_fdt_board *b, void *buf, size_t size)
 		TRY(fdt_end_node(fdt));
 	}
 
+	if (b->monitor) {
+		/* the monitor's calls and special page (node/magic_regs.h) */
+		TRY(fdt_begin_node(fdt, "monitor"));
+		TRY(fdt_property_string(fdt, "compatible", "discoflash,monitor"));
+		if (b->special_page)
+			TRY(fdt_property_u32(fdt, "special-page", b->special_page));
+		TRY(fdt_end_node(fdt));
+	}
+
 	TRY(reg_node(fdt, "syscon", b->poweroff_base, 0x4));
 	static const char syscon_compat[] = "discoflash,poweroff\0syscon";
 	TRY(fdt_property(fdt, "compatible", syscon_compat, sizeof(syscon_compat)));

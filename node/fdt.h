@@ -3,6 +3,7 @@
 #ifndef NODE_FDT_H
 #define NODE_FDT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,8 @@ typedef struct node_fdt_board {
 	uint32_t poweroff_base;
 	uint32_t initrd_start, initrd_end; /* physical; equal: no initrd */
 	uint32_t magic_base, magic_size;   /* the MAGIC blocks; size 0: none */
+	bool monitor;			   /* a VM under the monitor (magic_regs.h) */
+	uint32_t special_page;		   /* its special page's address, 0: none */
 } node_fdt_board;
 
 /* Writes the tree into buf. Returns its size, or a negative libfdt error

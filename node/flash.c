@@ -248,6 +248,22 @@ static int sys_data(fnode *n, node_cpu *cpu, uint32_t va, uint32_t pa, unsigned 
 		    bool write, uint32_t *val)
 {
 	flash_machine *m = n->m;
+	fcpu *sf = cpu->sys;
+	if (pa >= FLASH_SPECIAL_BASE &&
+	    (pa >> NODE_PAGE_SHIFT) ==
+		    (FLASH_SPECIAL_BASE >> NODE_PAGE_SHIFT) + (uint32_t)sf->global) {
+		/* the CPU's special page: two words, no coherence */
+		uint32_t off = pa & (NODE_PAGE_SIZE - 1);
+		if (off + size > sizeof(sf->special))
+			return NODE_MEM_EBUS;
+		if (write)
+			memcpy((uint8_t *)sf->special + off, val, size);
+		else {
+			*val = 0;
+			memcpy(val, (uint8_t *)sf->special + off, size);
+		}
+		return NODE_MEM_OK;
+	}
 	if (pa >= m->ram_total || is_uncached_va(va))
 		return uncached(n, cpu, pa, size, now, write, val);
 	fcpu *fc = cpu->sys;
@@ -1138,6 +1154,9 @@ void flash_send(flash_machine *m, int src, int dst, int type, uint64_t send, uin
 	fnode *n = m->nodes[src];
 	COH_CHECK(n && type >= FLASH_MSG_GUEST_FIRST && len <= COH_LINE_BYTES,
 		  "bad monitor message from node %d", src);
+	COH_CHECK(send >= m->pdes.start,
+		  "node %d: monitor message %d sent at %llu, before the quantum's start %llu", src,
+		  type, (unsigned long long)send, (unsigned long long)m->pdes.start);
 	coh_msg msg;
 	memset(&msg, 0, sizeof(msg));
 	msg.type = (uint16_t)type;
@@ -1155,11 +1174,13 @@ void flash_send(flash_machine *m, int src, int dst, int type, uint64_t send, uin
 	route(n, &msg);
 }
 
-int flash_dma(flash_machine *m, int node, uint64_t addr, void *buf, uint32_t len, bool write)
+int flash_dma(flash_machine *m, int node, uint64_t now, uint64_t addr, void *buf, uint32_t len,
+	      bool write)
 {
 	fnode *n = m->nodes[node];
 	if (!n)
 		return -1;
+	n->now = max64(n->now, now);
 	return dma_lines(n, addr, buf, len, write, buf != NULL);
 }
 
@@ -1181,9 +1202,17 @@ int flash_poke(flash_machine *m, uint64_t addr, const void *buf, uint32_t len)
 	return 0;
 }
 
-void flash_cpu_irq(node_cpu *cpu, int line, bool level)
+void flash_cpu_irq(node_cpu *cpu, uint64_t now, int line, bool level)
 {
-	cpu_irq(cpu->sys, line, level);
+	fcpu *fc = cpu->sys;
+	fc->node->now = max64(fc->node->now, now);
+	cpu_irq(fc, line, level);
+}
+
+uint32_t *flash_cpu_special(node_cpu *cpu)
+{
+	fcpu *fc = cpu->sys;
+	return fc->special;
 }
 
 uint64_t flash_cpu_idle(const node_cpu *cpu)

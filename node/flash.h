@@ -117,7 +117,7 @@ typedef struct flash_vm_stats {
 	uint64_t traps[32]; /* by ExcCode */
 	uint64_t privileged_emulated, hw_tlb_misses, l2tlb_hits, l2tlb_misses_filled;
 	uint64_t tlb_misses_reflected, kseg_tlb_faults, device_accesses, virtual_irqs;
-	uint64_t vcpu_switches, monitor_calls, pages_zeroed, dma_errors;
+	uint64_t vcpu_switches, monitor_calls, pages_zeroed, pages_returned, dma_errors;
 	uint64_t net_frames_sent, net_frames_received;
 	uint32_t exit_value;
 	bool powered_off;
@@ -156,15 +156,28 @@ node_cpu *flash_cpu(flash_machine *m, int node, int c);
 void flash_send(flash_machine *m, int src, int dst, int type, uint64_t send, uint64_t latency,
 		uint64_t addr, const void *payload, uint16_t len);
 /* Coherent DMA by local node `node`'s DMA requester, as node 0's devices
- * do: 0, -1 outside machine memory, NODE_DMA_MISS when a line is not there
- * yet (dma_retry is called when it is). buf NULL: make ready only. */
-int flash_dma(flash_machine *m, int node, uint64_t addr, void *buf, uint32_t len, bool write);
+ * do, at time now (or the node's own time, if later: a device may be
+ * driven by a CPU of another node of the rank): 0, -1 outside machine
+ * memory, NODE_DMA_MISS when a line is not there yet (dma_retry is called
+ * when it is). buf NULL: make ready only. */
+int flash_dma(flash_machine *m, int node, uint64_t now, uint64_t addr, void *buf, uint32_t len,
+	      bool write);
 /* Before the run: writes machine memory of local nodes directly (boot
  * images; memory starts zeroed and nothing is cached yet). 0 or -1. */
 int flash_poke(flash_machine *m, uint64_t addr, const void *buf, uint32_t len);
-/* Raises or lowers a hardware interrupt line of a local CPU, waking it
- * from `wait` at its node's current time. */
-void flash_cpu_irq(node_cpu *cpu, int line, bool level);
+/* Raises or lowers a hardware interrupt line of a local CPU at time now
+ * (the node's own time if later), waking it from `wait` then. */
+void flash_cpu_irq(node_cpu *cpu, uint64_t now, int line, bool level);
+/* Each CPU has a private "special page" at machine physical address
+ * FLASH_SPECIAL_BASE + 4 KiB x its global number, of which the first two
+ * words exist: outside the coherence domain, accessed at the cost of an L1
+ * hit, read and written by the monitor directly (its special page for the
+ * vCPU it runs, magic_regs.h). Simplification: a page of SRAM beside each
+ * CPU rather than a cached memory page, so that the monitor reads the
+ * guest's word without a coherence transaction. */
+#define FLASH_SPECIAL_BASE 0x1f400000u
+uint32_t *flash_cpu_special(node_cpu *cpu);
+
 /* Cycles a local CPU spent idle in `wait`. */
 uint64_t flash_cpu_idle(const node_cpu *cpu);
 /* The machine stops at the next quantum boundary on every rank (the last

@@ -47,7 +47,8 @@ typedef struct fcpu {
 	bool uc_err;
 	uint64_t idle_cycles;
 	uint64_t miss[COH_MISS_NCLASS], miss_latency[COH_MISS_NCLASS];
-	uint64_t uc_remote; /* uncached accesses sent to another node */
+	uint64_t uc_remote;  /* uncached accesses sent to another node */
+	uint32_t special[2]; /* its monitor special page (flash.h) */
 } fcpu;
 
 typedef struct fnode {

@@ -156,6 +156,7 @@ static int fill_vms(flash_machine *m, share *s)
 		p->vcpu_switches = f->vcpu_switches;
 		p->monitor_calls = f->monitor_calls;
 		p->pages_zeroed = f->pages_zeroed;
+		p->pages_returned = f->pages_returned;
 		p->dma_errors = f->dma_errors;
 		p->net_frames_sent = f->net_frames_sent;
 		p->net_frames_received = f->net_frames_received;

@@ -72,4 +72,23 @@
 
 #define MAGIC_IPI_IP 6 /* CPU interrupt line of IPIs */
 
+/* The monitor's interface to a guest kernel in a VM (the HAL patch
+ * guest/linux/patches/0002, DESIGN.md 5), announced in the VM's device
+ * tree by a node { compatible = "discoflash,monitor"; special-page = <PA>; }:
+ *   - monitor calls: the hypcall word DISCO_HYPCALL executed in the
+ *     guest's kernel mode, call number in v0, arguments in a0, a1, result
+ *     in v0 (0: done; DISCO_CALL_EFAIL: not done, e.g. a bad address);
+ *   - the special page at guest-physical DISCO_SPECIAL_GPA, private to each
+ *     vCPU: word DISCO_SP_IE is the guest's interrupt enable (Status.IE,
+ *     bit 0), kept equal to the virtual Status.IE by the monitor at every
+ *     trap; word DISCO_SP_PENDING is nonzero when an interrupt waits for
+ *     IE (the guest then executes `ei`, which traps, after enabling). */
+#define DISCO_HYPCALL 0x42000028u /* MIPS VZ `hypcall` (code 0) */
+#define DISCO_CALL_ZERO_PAGE 1u	  /* a0 = page's physical address */
+#define DISCO_CALL_FREE_PAGES 2u  /* a0 = first page's address, a1 = pages */
+#define DISCO_CALL_EFAIL 0xffffffffu
+#define DISCO_SPECIAL_GPA 0x1f300000u
+#define DISCO_SP_IE 0x0u
+#define DISCO_SP_PENDING 0x4u
+
 #endif

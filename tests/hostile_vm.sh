@@ -53,6 +53,9 @@ YAML
 		{ tail "$work/canary.log"; fail "the canary VM's memory changed"; }
 	grep -q "^hostile: done" "$work/hostile.log" ||
 		{ tail "$work/hostile.log"; fail "the hostile VM did not run to its end"; }
+	# as on the bare machine: every exception it saw was one it provoked
+	grep -q "^hostile: .* exceptions (.*, 0 stray)" "$work/hostile.log" ||
+		{ grep stray "$work/hostile.log"; fail "the monitor raised an exception the hostile VM did not provoke"; }
 	python3 - "$work/s.json" <<'PY' || exit 1
 import json, sys
 d = json.load(open(sys.argv[1]))

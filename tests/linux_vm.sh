@@ -81,8 +81,10 @@ smp)
 	{ machine 2 48M; vm s "0, 1" "$work/s.log" 2 "$here/guest/linux/smp-session.script"; } >"$work/smp.yaml"
 	"$disco" -c "$work/smp.yaml" --no-progress --stats-json "$work/s.json" ||
 		{ cat "$work/s.log"; fail "exit status $?"; }
+	# (whether "reboot: Power down" still reaches the console depends on
+	# which CPU holds the console when the VM stops: not checked)
 	for want in "smp: Brought up 1 node, 2 CPUs" "2 4629a7aa7e78fe69dbd35a1acef0331d  /bin/busybox" \
-		"MAGIC-IPI" "reboot: Power down"; do
+		"MAGIC-IPI" "Requesting system poweroff"; do
 		grep -q "$want" "$work/s.log" || { cat "$work/s.log"; fail "no '$want'"; }
 	done
 	check_stats "$work/s.json" 1
