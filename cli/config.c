@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -737,15 +738,98 @@ static int check_vms(ctx *x)
 	return 0;
 }
 
+/* monitor.costs: the cycles of the monitor's code paths (monitor/cost.h). */
+#define COST(name, field)                       \
+	{                                       \
+		name, offsetof(mon_cost, field) \
+	}
+static const struct {
+	const char *name;
+	size_t off;
+} cost_fields[] = {
+	COST("trap_entry", trap_entry),
+	COST("trap_exit", trap_exit),
+	COST("emulate_mfc0", emulate[MON_COST_MFC0]),
+	COST("emulate_mtc0", emulate[MON_COST_MTC0]),
+	COST("emulate_tlbr", emulate[MON_COST_TLBR]),
+	COST("emulate_tlbwi", emulate[MON_COST_TLBWI]),
+	COST("emulate_tlbwr", emulate[MON_COST_TLBWR]),
+	COST("emulate_tlbp", emulate[MON_COST_TLBP]),
+	COST("emulate_eret", emulate[MON_COST_ERET]),
+	COST("emulate_diei", emulate[MON_COST_DIEI]),
+	COST("emulate_wait", emulate[MON_COST_WAIT]),
+	COST("emulate_cache", emulate[MON_COST_CACHE]),
+	COST("emulate_rdhwr", emulate[MON_COST_RDHWR]),
+	COST("l2tlb_refill", l2tlb_refill),
+	COST("reflect", reflect),
+	COST("hcall", hcall),
+	COST("kseg_fill", kseg_fill),
+	COST("vtlb_fill", vtlb_fill),
+	COST("mmio", mmio),
+	COST("page_zero", page_zero),
+	COST("vcpu_switch", vcpu_switch),
+};
+#undef COST
+
+static int k_costs(ctx *x, yaml_node_t *v, const char *f)
+{
+	if (v->type != YAML_MAPPING_NODE)
+		return fail(x, v, f, "expected a mapping of monitor code paths to cycles");
+	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(x->doc, p->key);
+		yaml_node_t *val = yaml_document_get_node(x->doc, p->value);
+		const char *name = scalar(k);
+		char field[128];
+		snprintf(field, sizeof(field), "%s.%s", f, name ? name : "?");
+		size_t i = 0, n = sizeof(cost_fields) / sizeof(cost_fields[0]);
+		while (i < n && !(name && !strcmp(name, cost_fields[i].name)))
+			i++;
+		if (i == n) {
+			char allowed[1024] = "";
+			for (size_t a = 0; a < n; a++) {
+				strncat(allowed, a ? ", " : "",
+					sizeof(allowed) - strlen(allowed) - 1);
+				strncat(allowed, cost_fields[a].name,
+					sizeof(allowed) - strlen(allowed) - 1);
+			}
+			return fail(x, k, field, "unknown code path; allowed here: %s", allowed);
+		}
+		unsigned long long c;
+		if (get_uint(x, val, field, 0, 1000000, &c))
+			return -1;
+		*(uint32_t *)((char *)&x->c->cost + cost_fields[i].off) = (uint32_t)c;
+	}
+	return 0;
+}
+
+static int k_timeslice(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_uint(x, v, f, 1000, 1ull << 40, &x->c->timeslice);
+}
+
+static const key_entry monitor_keys[] = {
+	{"costs", k_costs},
+	{"timeslice", k_timeslice},
+	{NULL, NULL},
+};
+
+static int k_monitor(ctx *x, yaml_node_t *v, const char *f)
+{
+	return walk_mapping(x, v, f, monitor_keys);
+}
+
 static const key_entry top_keys[] = {
-	{"machine", k_machine}, {"boot", k_boot}, {"disks", k_disks}, {"network", k_network},
-	{"console", k_console}, {"vms", k_vms},	  {"seed", k_seed},   {NULL, NULL},
+	{"machine", k_machine}, {"boot", k_boot},	{"disks", k_disks},
+	{"network", k_network}, {"console", k_console}, {"vms", k_vms},
+	{"monitor", k_monitor}, {"seed", k_seed},	{NULL, NULL},
 };
 
 void cli_config_default(cli_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	node_machine_config_default(&c->machine);
+	c->cost = mon_cost_default;
 	c->nodes = 1;
 	c->fast = -1;
 	c->l2_hit_ns = 50;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "coherence/map.h"
+#include "monitor/cost.h"
 #include "node/machine.h"
 
 typedef enum { CLI_INPUT_STDIN, CLI_INPUT_NONE } cli_input;
@@ -59,6 +60,8 @@ typedef struct cli_config {
 	unsigned long long seed;
 	cli_vm vms[CLI_MAX_VMS];
 	int nvms;
+	mon_cost cost;		      /* monitor.costs over monitor/cost.h's defaults */
+	unsigned long long timeslice; /* monitor.timeslice, cycles (0: the default) */
 } cli_config;
 
 /* Defaults: one node, one CPU, 64 MiB, 200 MHz, no devices, the detailed

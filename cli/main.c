@@ -560,7 +560,8 @@ static mon_machine *start_vms(const cli_config *cfg, flash_machine *m, FILE *out
 {
 	mon_config mc;
 	memset(&mc, 0, sizeof(mc));
-	mc.cost = mon_cost_default;
+	mc.cost = cfg->cost;
+	mc.timeslice = cfg->timeslice;
 	mc.nvms = cfg->nvms;
 	for (int i = 0; i < cfg->nvms; i++) {
 		const cli_vm *v = &cfg->vms[i];

@@ -863,8 +863,9 @@ static uint32_t emulate(pcpu *p, vcpu *x, int exc, uint32_t pc, bool in_delay)
 	unsigned ce = (cpu->cause >> NODE_CAUSE_CE_SHIFT) & 3;
 	if (exc == NODE_EXC_CPU && ce != 0)
 		return reflect(p, x, exc, pc, in_delay, 0, false, ce);
-	if (insn == DISCO_HYPCALL && exc == NODE_EXC_CPU &&
-	    mon_vcpu_guest_mode(&x->v) != NODE_MODE_USER)
+	/* (the CPU has no VZ: hypcall is a reserved instruction there, and
+	 * traps as RI under the monitor) */
+	if (insn == DISCO_HYPCALL && mon_vcpu_guest_mode(&x->v) != NODE_MODE_USER)
 		return monitor_call(p, x, pc, in_delay);
 	memcpy(x->v.r, cpu->r, sizeof(x->v.r));
 	mon_vcpu_timer_check(&x->v, cpu->cycles); /* Cause.TI as of now */

@@ -147,6 +147,16 @@ void node_virtio_net_connect(node_virtio_net *a, node_virtio_net *b)
 	b->backend = (node_net_backend){loopback_send, a};
 }
 
+/* The driver reset the device: frames waiting are gone; detailed mode
+ * makes ready one receive buffer at a time until frames wait (making all
+ * of a 256-entry ring ready holds thousands of lines). */
+static void net_reset(node_virtio *v)
+{
+	node_virtio_net *n = v->state;
+	node_virtio_net_destroy(n);
+	v->prepare_max[RXQ] = 1;
+}
+
 const node_virtio_dev node_virtio_net_dev = {
 	.name = "virtio-net",
 	.device_id = 1,
@@ -154,4 +164,5 @@ const node_virtio_dev node_virtio_net_dev = {
 	.nqueues = 2,
 	.config_read = net_config_read,
 	.notify = net_notify,
+	.reset = net_reset,
 };

@@ -61,6 +61,8 @@ int node_virtio_slots_init(node_mem *mem, const node_machine_config *cfg, node_v
 			state = &net[n];
 		}
 		node_virtio_init(&slots[s], dev, state, dma, irq, labels[s]);
+		if (dev == &node_virtio_net_dev)
+			slots[s].prepare_max[0] = 1; /* see net_reset */
 		node_mem_map_device(mem, base, NODE_VIRTIO_SLOT_SIZE, &node_virtio_ops, &slots[s]);
 	}
 	return 0;

@@ -51,7 +51,8 @@ assert len(vms) == int(sys.argv[2]), f"{len(vms)} VMs in the statistics"
 for v in vms:
     for k in ("privileged_emulated", "kseg_tlb_faults", "pages_zeroed", "user_cycles",
               "kernel_cycles", "monitor_cycles", "hw_tlb_misses", "l2tlb_hits",
-              "tlb_misses_reflected", "device_accesses", "virtual_irqs"):
+              "tlb_misses_reflected", "device_accesses", "virtual_irqs", "monitor_calls",
+              "pages_returned"):
         assert int(v.get(k, 0)) > 0, f"VM {v['name']}: {k} is 0"
     assert v.get("powered_off"), f"VM {v['name']} did not power off"
     print(f"VM {v['name']}: user {v['user_cycles']} kernel {v['kernel_cycles']} "

@@ -36,6 +36,11 @@ CONFIG_32BIT=y
 # (flat memory), no CPU hotplug. NR_CPUS 32: the documented maximum for
 # 32-bit MIPS kernels; a machine with more CPUs boots the first 32.
 CONFIG_DISCOFLASH_MAGIC_SMP=y
+# The monitor HAL (patches/0002): monitor calls for zeroed and freed pages,
+# the interrupt enable bit in the monitor's special page; inert without a
+# "discoflash,monitor" device-tree node (bare runs). Set to n to build the
+# kernel without it (bench/vm_overhead.sh compares with and without).
+CONFIG_DISCOFLASH_HAL=y
 CONFIG_SMP=y
 CONFIG_NR_CPUS=32
 CONFIG_WEAK_ORDERING=y
