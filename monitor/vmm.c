@@ -125,6 +125,17 @@ struct mon_machine {
 	void *console_opaque;
 };
 
+/* DISCOFLASH_MON_TRACE=1 in the environment: every trap and every reflected
+ * exception (other than TLB misses, syscalls, CpU and Mod) on stderr, and
+ * the CPUs' state at the end - for debugging the monitor. */
+static bool tracing(void)
+{
+	static int on = -1;
+	if (on < 0)
+		on = getenv("DISCOFLASH_MON_TRACE") != NULL;
+	return on;
+}
+
 /* ---- placement -------------------------------------------------------------- */
 
 static int vcpu_node(const mon_machine *mm, const mon_vm_config *c, int i)
@@ -575,8 +586,8 @@ static uint32_t reflect(pcpu *p, vcpu *x, int exc, uint32_t pc, bool in_delay, u
 			bool refill, unsigned ce)
 {
 	const mon_cost *c = &p->mm->cfg.cost;
-	if (getenv("DISCOFLASH_MON_TRACE") && exc != NODE_EXC_TLBL && exc != NODE_EXC_TLBS &&
-	    exc != NODE_EXC_SYS && exc != NODE_EXC_CPU && exc != NODE_EXC_MOD)
+	if (tracing() && exc != NODE_EXC_TLBL && exc != NODE_EXC_TLBS && exc != NODE_EXC_SYS &&
+	    exc != NODE_EXC_CPU && exc != NODE_EXC_MOD)
 		fprintf(stderr, "reflect vm%d exc %d pc %08x bad %08x mode %d cyc %llu\n",
 			x->vm->index, exc, pc, bad, mon_vcpu_guest_mode(&x->v),
 			(unsigned long long)p->cpu->cycles);
@@ -990,10 +1001,7 @@ static uint32_t trap(node_cpu *cpu, int exc, uint32_t pc, bool in_delay, bool re
 	p->mm->now = cpu->cycles;
 	p->mm->cur_node = p->node;
 	vcpu *x = current(p);
-	static int trace = -1;
-	if (trace < 0)
-		trace = getenv("DISCOFLASH_MON_TRACE") != NULL;
-	if (trace)
+	if (tracing())
 		fprintf(stderr,
 			"trap cpu%d exc %d pc %08x bad %08x insn %08x ds %d cyc %llu rt %08x vst "
 			"%08x\n",
@@ -1467,7 +1475,7 @@ void mon_free(mon_machine *mm)
 {
 	if (!mm)
 		return;
-	if (getenv("DISCOFLASH_MON_TRACE"))
+	if (tracing())
 		for (int g = 0; g < mm->nnodes * mm->cpn; g++) {
 			pcpu *p = &mm->pcpus[g];
 			if (!p->cpu)
