@@ -512,6 +512,10 @@ static const node_dev_ops magic_ops = {"magic", magic_read, magic_write, NULL};
 
 static void halt_broadcast(fnode *n, uint64_t now, uint32_t value)
 {
+	/* once per rank: the first reason to stop wins */
+	if (n->m->power_sent)
+		return;
+	n->m->power_sent = true;
 	/* every node hears it through the transport - itself too - so that
 	 * every rank sees it in the same quantum and stops after the same
 	 * exchange */
@@ -535,10 +539,8 @@ static void halt_broadcast(fnode *n, uint64_t now, uint32_t value)
 static void check_power(fnode *n, uint64_t now)
 {
 	flash_machine *m = n->m;
-	if (n->id == 0 && m->power.off && !m->power_sent) {
-		m->power_sent = true;
+	if (n->id == 0 && m->power.off)
 		halt_broadcast(n, now, m->power.value);
-	}
 }
 
 static void handle(fnode *n, const coh_msg *msg, uint64_t now)
@@ -729,10 +731,8 @@ int flash_run(flash_machine *m)
 			if (n0 && m->poll) {
 				n0->now = p->start;
 				m->poll(m, m->poll_opaque);
-				if (m->stop_request && !m->power_sent) {
-					m->power_sent = true;
+				if (m->stop_request)
 					halt_broadcast(n0, p->start, 0);
-				}
 			}
 		}
 	}
@@ -1223,8 +1223,6 @@ uint64_t flash_cpu_idle(const node_cpu *cpu)
 
 void flash_halt(flash_machine *m, int node, uint64_t now, uint32_t value)
 {
-	if (m->power_sent || !m->nodes[node])
-		return;
-	m->power_sent = true;
-	halt_broadcast(m->nodes[node], now, value);
+	if (m->nodes[node])
+		halt_broadcast(m->nodes[node], now, value);
 }
