@@ -13,6 +13,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "monitor/vmm.h"
+
 typedef struct ctx {
 	yaml_document_t *doc;
 	const char *path;
@@ -675,6 +677,27 @@ static int k_vm_script(ctx *x, yaml_node_t *v, const char *f)
 	return get_path(x, v, f, &x->vm->console_script);
 }
 
+static int k_vm_app(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_path(x, v, f, &x->vm->app);
+}
+
+static int k_vm_args(ctx *x, yaml_node_t *v, const char *f)
+{
+	return get_string(x, v, f, &x->vm->args);
+}
+
+/* first-touch | interleave (monitor/vmm.h) */
+static int k_vm_placement(ctx *x, yaml_node_t *v, const char *f)
+{
+	static const char *const choices[] = {"first-touch", "interleave", NULL};
+	int i;
+	if (get_choice(x, v, f, choices, &i))
+		return -1;
+	x->vm->placement = i == 0 ? MON_PLACE_FIRST_TOUCH : MON_PLACE_INTERLEAVE;
+	return 0;
+}
+
 static const key_entry vm_keys[] = {
 	{"name", k_vm_name},
 	{"vcpus", k_vm_vcpus},
@@ -688,6 +711,9 @@ static const key_entry vm_keys[] = {
 	{"console", k_vm_console},
 	{"console_script", k_vm_script},
 	{"special_page", k_vm_special},
+	{"app", k_vm_app},
+	{"args", k_vm_args},
+	{"memory_placement", k_vm_placement},
 	{NULL, NULL},
 };
 
@@ -709,8 +735,18 @@ static int k_vms(ctx *x, yaml_node_t *v, const char *f)
 		x->c->nvms++;
 		if (walk_mapping(x, d, field, vm_keys))
 			return -1;
-		if (!x->vm->kernel)
-			return fail(x, d, field, "a virtual machine needs a kernel: FILE");
+		const cli_vm *vm = x->vm;
+		if (!vm->kernel == !vm->app)
+			return fail(x, d, field,
+				    "a virtual machine runs either a kernel: FILE or an app: FILE "
+				    "(a SPLASHOS application)");
+		if (vm->app && (vm->cmdline || vm->initrd))
+			return fail(x, d, field,
+				    "an app: VM has no cmdline or initrd (give its arguments "
+				    "as args:)");
+		if (vm->kernel && vm->args)
+			return fail(x, d, field,
+				    "args: are for an app: VM (a kernel's are its cmdline:)");
 		for (int k = 0; k < n; k++)
 			if (x->vm->name && x->c->vms[k].name &&
 			    !strcmp(x->vm->name, x->c->vms[k].name))
@@ -863,6 +899,8 @@ void cli_config_free(cli_config *c)
 		free(vm->initrd);
 		free(vm->console_file);
 		free(vm->console_script);
+		free(vm->app);
+		free(vm->args);
 		for (int i = 0; i < CLI_VM_MAX_DISKS; i++)
 			free(vm->disk_images[i]);
 	}

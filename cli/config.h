@@ -35,6 +35,9 @@ typedef struct cli_vm {
 	char *console_file;   /* NULL: its console on stdout, each line prefixed */
 	char *console_script; /* drives its console (expect/send), or NULL */
 	bool no_special;      /* special_page: false (the HAL's special page off) */
+	char *app;	      /* a SPLASHOS application instead of a kernel */
+	char *args;	      /* its arguments */
+	int placement;	      /* memory_placement: MON_PLACE_* */
 } cli_vm;
 
 typedef struct cli_config {

@@ -579,6 +579,9 @@ static mon_machine *start_vms(const cli_config *cfg, flash_machine *m, FILE *out
 			c->disks[d] = (node_disk_config){v->disk_images[d], v->disk_readonly[d]};
 		c->nnets = v->nets;
 		c->no_special = v->no_special;
+		c->app = v->app;
+		c->args = v->args;
+		c->placement = v->placement;
 	}
 	mon_machine *mm = mon_new(m, &mc, err, errlen);
 	if (!mm)

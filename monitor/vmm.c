@@ -30,6 +30,8 @@ enum {
 	MSG_MON_VMOFF,			       /* to node 0: VM off, with its exit value */
 	MSG_MON_NET,			       /* a piece of a frame on the virtual subnet */
 	MSG_MON_IRQ,			       /* a device line of a vCPU on another node */
+	MSG_MON_DEV,			       /* to the home node: a vCPU's device access */
+	MSG_MON_DEV_DONE,		       /* its answer: the value loaded, or a failure */
 };
 
 /* The virtual subnet: every network device of every VM is on it, with MAC
@@ -57,6 +59,12 @@ typedef struct vcpu {
 	int node;
 	mon_l2tlb *l2;
 	bool started, idle, off;
+	/* waiting for the home node to run its device access (MSG_MON_DEV):
+	 * the faulting pc, whether in a delay slot, the address and how to
+	 * write the loaded value back */
+	bool dev_wait, dw_delay, dw_sign, dw_store;
+	uint32_t dw_pc, dw_va;
+	uint8_t dw_rt, dw_size;
 	uint32_t ipi_pending;
 	uint32_t sp[2]; /* its special page while not loaded (magic_regs.h) */
 	/* statistics */
@@ -70,8 +78,10 @@ typedef struct vm {
 	mon_machine *mm;
 	int index;
 	const mon_vm_config *cfg;
-	int home; /* node of its devices and pmap */
-	bool local;
+	int home;	 /* node of its devices (and its pmap, with first touch) */
+	bool local;	 /* its home node is on this rank */
+	bool here;	 /* some vCPU of it runs on this rank */
+	bool interleave; /* MON_PLACE_INTERLEAVE: its pmap is fixed at build time */
 	mon_pmap *pmap;
 	vcpu vcpus[MON_VM_MAX_VCPUS];
 	int nvcpus;
@@ -330,7 +340,7 @@ static void set_host_timer(pcpu *p, uint64_t deadline)
 
 static bool runnable(const vcpu *x)
 {
-	return x->started && !x->idle && !x->off;
+	return x->started && !x->idle && !x->off && !x->dev_wait;
 }
 
 static int nrunnable(const pcpu *p)
@@ -539,8 +549,6 @@ static void vmagic_write(void *dev, uint32_t off, uint32_t val, unsigned size)
 	}
 }
 
-static const node_dev_ops vmagic_ops = {"vmagic", vmagic_read, vmagic_write, NULL};
-
 /* ---- stopping a VM -------------------------------------------------------------------- */
 
 static void stop_vcpus_here(mon_machine *mm, vm *w, int node)
@@ -555,7 +563,9 @@ static void stop_vcpus_here(mon_machine *mm, vm *w, int node)
 	(void)mm;
 }
 
-static void vm_poweroff(vm *w, vcpu *from, uint64_t now)
+/* VM w powered off: node (this rank's) tells the nodes of its vCPUs and
+ * node 0. */
+static void vm_poweroff(vm *w, int node, uint64_t now)
 {
 	mon_machine *mm = w->mm;
 	w->off = true;
@@ -567,12 +577,11 @@ static void vm_poweroff(vm *w, vcpu *from, uint64_t now)
 			continue;
 		sent[n] = true;
 		mon_ref ref = {(uint32_t)w->index, 0, w->exit_value, {0}};
-		flash_send(mm->fm, from->node, n, MSG_MON_STOP, now, flash_hop(mm->fm), 0, &ref,
+		flash_send(mm->fm, node, n, MSG_MON_STOP, now, flash_hop(mm->fm), 0, &ref,
 			   sizeof(ref));
 	}
 	mon_ref ref = {(uint32_t)w->index, 0, w->exit_value, {0}};
-	flash_send(mm->fm, from->node, 0, MSG_MON_VMOFF, now, flash_hop(mm->fm), 0, &ref,
-		   sizeof(ref));
+	flash_send(mm->fm, node, 0, MSG_MON_VMOFF, now, flash_hop(mm->fm), 0, &ref, sizeof(ref));
 }
 
 /* ---- the trap handler ------------------------------------------------------------------ */
@@ -597,6 +606,94 @@ static uint32_t reflect(pcpu *p, vcpu *x, int exc, uint32_t pc, bool in_delay, u
 	return vec;
 }
 
+static bool is_vmagic(uint32_t gpa)
+{
+	return gpa >= MAGIC_BASE && gpa < MAGIC_BASE + MAGIC_STRIDE;
+}
+
+/* Runs x's access to VM w's device registers at gpa: the virtual MAGIC
+ * block on x's own rank, the other devices on the home node's. 0, or -1
+ * when no device answers there. */
+static int dev_access(vm *w, vcpu *x, uint32_t gpa, unsigned size, bool store, uint32_t *val)
+{
+	int r = 0;
+	g_writer = x;
+	if (is_vmagic(gpa) && store)
+		vmagic_write(w, gpa - MAGIC_BASE, *val, size);
+	else if (is_vmagic(gpa))
+		*val = vmagic_read(w, gpa - MAGIC_BASE, size);
+	else
+		r = store ? node_mem_write(&w->dev, gpa, size, *val)
+			  : node_mem_read(&w->dev, gpa, size, val);
+	g_writer = NULL;
+	return r;
+}
+
+/* The register value of a load of size bytes that read val. */
+static uint32_t loaded(uint32_t val, unsigned size, bool sign)
+{
+	if (!sign || size == 4)
+		return val;
+	return size == 1 ? (uint32_t)(int32_t)(int8_t)val : (uint32_t)(int32_t)(int16_t)val;
+}
+
+/* An interleaved VM's vCPU off the home node: its device access travels
+ * there (MSG_MON_DEV) and the vCPU waits for the answer (dev_done). */
+static uint32_t dev_forward(pcpu *p, vcpu *x, uint32_t pc, bool in_delay, uint32_t va, uint32_t gpa,
+			    unsigned size, bool store, bool sign)
+{
+	node_cpu *cpu = p->cpu;
+	vm *w = x->vm;
+	uint8_t rt = (cpu->exc_insn >> 16) & 31;
+	x->dev_wait = true;
+	x->dw_pc = pc;
+	x->dw_delay = in_delay;
+	x->dw_va = va;
+	x->dw_rt = rt;
+	x->dw_size = (uint8_t)size;
+	x->dw_sign = sign;
+	x->dw_store = store;
+	mon_ref ref = {(uint32_t)w->index,
+		       (uint32_t)x->v.id,
+		       store ? cpu->r[rt] : 0,
+		       {gpa, size | (store ? 0x100u : 0), 0, 0}};
+	flash_send(w->mm->fm, x->node, w->home, MSG_MON_DEV, cpu->cycles, flash_hop(w->mm->fm), 0,
+		   &ref, sizeof(ref));
+	x->mmio++;
+	charge(p, x, p->mm->cfg.cost.mmio);
+	return schedule(p, next_pc(cpu, pc, in_delay));
+}
+
+/* The answer to x's forwarded device access arrived: the loaded value goes
+ * to its register (or a bus error to the guest), and it runs again. */
+static void dev_done(vcpu *x, uint32_t val, bool ok)
+{
+	if (!x->dev_wait || x->off)
+		return;
+	x->dev_wait = false;
+	pcpu *p = x->p;
+	node_cpu *cpu = p->cpu;
+	bool in_cpu = current(p) == x && !cpu->halted; /* its registers are the CPU's */
+	if (!ok) {
+		/* (the reflection's cost is not charged: this runs outside a trap) */
+		uint32_t vec =
+			mon_reflect(&x->v, NODE_EXC_DBE, x->dw_pc, x->dw_delay, x->dw_va, false, 0);
+		if (in_cpu) {
+			cpu->pc = vec;
+			node_cp0_write(cpu, 12, 0, mon_vcpu_host_status(&x->v));
+		} else {
+			x->v.pc = vec;
+		}
+	} else if (!x->dw_store && x->dw_rt) {
+		uint32_t v = loaded(val, x->dw_size, x->dw_sign);
+		if (in_cpu)
+			cpu->r[x->dw_rt] = v;
+		else
+			x->v.r[x->dw_rt] = v;
+	}
+	poke(p);
+}
+
 /* A load or store to the VM's device window at guest-physical gpa. */
 static uint32_t mmio(pcpu *p, vcpu *x, uint32_t pc, bool in_delay, uint32_t va, uint32_t gpa,
 		     bool fetch)
@@ -619,23 +716,17 @@ static uint32_t mmio(pcpu *p, vcpu *x, uint32_t pc, bool in_delay, uint32_t va, 
 	if (fetch || !size || (gpa & (size - 1)))
 		return reflect(p, x, fetch ? NODE_EXC_IBE : NODE_EXC_DBE, pc, in_delay, va, false,
 			       0);
+	if (w->interleave && x->node != w->home && !is_vmagic(gpa))
+		return dev_forward(p, x, pc, in_delay, va, gpa, size, store, sign);
 	uint32_t val = store ? cpu->r[rt] : 0;
-	g_writer = x;
-	int r = store ? node_mem_write(&w->dev, gpa, size, val)
-		      : node_mem_read(&w->dev, gpa, size, &val);
-	g_writer = NULL;
-	if (r)
+	if (dev_access(w, x, gpa, size, store, &val))
 		return reflect(p, x, NODE_EXC_DBE, pc, in_delay, va, false, 0);
-	if (!store && rt) {
-		if (sign)
-			val = size == 1 ? (uint32_t)(int32_t)(int8_t)val
-					: (uint32_t)(int32_t)(int16_t)val;
-		cpu->r[rt] = val;
-	}
+	if (!store && rt)
+		cpu->r[rt] = loaded(val, size, sign);
 	x->mmio++;
 	charge(p, x, p->mm->cfg.cost.mmio);
 	if (w->power.off && !w->off)
-		vm_poweroff(w, x, cpu->cycles);
+		vm_poweroff(w, x->node, cpu->cycles);
 	return next_pc(cpu, pc, in_delay);
 }
 
@@ -851,7 +942,10 @@ static uint32_t monitor_call(pcpu *p, vcpu *x, uint32_t pc, bool in_delay)
 	uint32_t npages = w->cfg->memory >> NODE_PAGE_SHIFT, g = a0 >> NODE_PAGE_SHIFT;
 	uint32_t cost = c->trap_entry + c->hcall + c->trap_exit;
 	x->calls++;
-	if (nr == DISCO_CALL_ZERO_PAGE && !(a0 & (NODE_PAGE_SIZE - 1)) && g < npages) {
+	if (w->interleave) {
+		/* its pmap is fixed (every rank holds a copy): the guest zeroes
+		 * its pages itself and keeps the ones it frees */
+	} else if (nr == DISCO_CALL_ZERO_PAGE && !(a0 & (NODE_PAGE_SIZE - 1)) && g < npages) {
 		give_back(w, g);
 		ret = 0;
 	} else if (nr == DISCO_CALL_FREE_PAGES && !(a0 & (NODE_PAGE_SIZE - 1)) && g < npages &&
@@ -1059,6 +1153,20 @@ static void on_msg(void *o, int node, const coh_msg *msg, uint64_t now)
 	case MSG_MON_IRQ:
 		vcpu_irq(&w->vcpus[ref.vcpu], (int)(ref.value & 0xff), (ref.value & 0x100) != 0);
 		break;
+	case MSG_MON_DEV: {
+		/* at the home node: run it, answer with the value */
+		vcpu *x = &w->vcpus[ref.vcpu];
+		uint32_t val = ref.value, size = ref.mbox[1] & 0xff;
+		bool store = (ref.mbox[1] & 0x100) != 0;
+		int r = w->off ? -1 : dev_access(w, x, ref.mbox[0], size, store, &val);
+		mon_ref ans = {ref.vm, ref.vcpu, val, {r == 0, 0, 0, 0}};
+		flash_send(mm->fm, node, x->node, MSG_MON_DEV_DONE, now, flash_hop(mm->fm), 0, &ans,
+			   sizeof(ans));
+		if (w->power.off && !w->off)
+			vm_poweroff(w, node, now);
+		break;
+	}
+	case MSG_MON_DEV_DONE: dev_done(&w->vcpus[ref.vcpu], ref.value, ref.mbox[0] != 0); break;
 	case MSG_MON_STOP: stop_vcpus_here(mm, w, node); break;
 	case MSG_MON_VMOFF:
 		if (++mm->vms_off == mm->nvms)
@@ -1161,8 +1269,8 @@ static int vm_stats(void *o, flash_vm_stats *out, int max)
 	int n = 0;
 	for (int v = 0; v < mm->nvms && n < max; v++) {
 		const vm *w = &mm->vms[v];
-		if (!w->local)
-			continue;
+		if (!w->local && !w->here)
+			continue; /* (a VM on several ranks: each sends its vCPUs' part) */
 		flash_vm_stats *f = &out[n++];
 		memset(f, 0, sizeof(*f));
 		f->name = w->cfg->name;
@@ -1222,28 +1330,16 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *a, const 
 	return -1;
 }
 
-/* Loads the kernel, the device tree and the initrd into the VM's memory
- * (first touch by the loader on the home node) and sets vCPU 0 up for the
- * UHI hand-over. */
-static int vm_boot(vm *w, char *err, size_t errlen)
+/* The device tree and the initrd of a kernel after its image in img; used
+ * is where they end. vCPU 0's UHI registers. */
+static int kernel_image(vm *w, node_mem *img, const node_elf_info *info, uint32_t *used, char *err,
+			size_t errlen)
 {
-	mon_machine *mm = w->mm;
 	const mon_vm_config *c = w->cfg;
-	node_mem img;
-	if (node_mem_init(&img, c->memory))
-		return fail(err, errlen, "VM %s: out of host memory for its boot image%s", c->name,
-			    "");
-	int rc = -1;
-	node_elf_info info;
-	char e2[256];
-	if (node_elf_load(&img, c->kernel, &info, e2, sizeof(e2))) {
-		fail(err, errlen, "VM %s: %s", c->name, e2);
-		goto out;
-	}
 	node_fdt_board b = {
 		.ram_bytes = c->memory,
 		.ncpus = c->vcpus,
-		.cpu_hz = flash_cpu_hz(mm->fm),
+		.cpu_hz = flash_cpu_hz(w->mm->fm),
 		.bootargs = c->cmdline,
 		.uart_base = NODE_UART_BASE,
 		.uart_ip = NODE_UART_IP,
@@ -1258,77 +1354,199 @@ static int vm_boot(vm *w, char *err, size_t errlen)
 		b.virtio_base[s] = NODE_VIRTIO_BASE + (uint32_t)s * NODE_VIRTIO_STRIDE;
 		b.virtio_ip[s] = node_virtio_ip(s);
 	}
-	uint32_t dtb = (info.hi + 0xffffu) & ~0xffffu;
+	uint32_t dtb = (info->hi + 0xffffu) & ~0xffffu;
 	uint8_t buf[16384];
-	uint32_t used = dtb + sizeof(buf);
+	*used = dtb + sizeof(buf);
 	if (c->initrd) {
-		uint32_t rd = (used + NODE_PAGE_SIZE - 1) & ~(NODE_PAGE_SIZE - 1), n = 0;
+		uint32_t rd = (*used + NODE_PAGE_SIZE - 1) & ~(NODE_PAGE_SIZE - 1), n = 0;
 		FILE *f = fopen(c->initrd, "rb");
-		if (!f) {
-			fail(err, errlen, "VM %s: %s: cannot open the initrd", c->name, c->initrd);
-			goto out;
-		}
+		if (!f)
+			return fail(err, errlen, "VM %s: %s: cannot open the initrd", c->name,
+				    c->initrd);
 		size_t k;
 		while (rd + n < c->memory &&
-		       (k = fread(img.ram + rd + n, 1, c->memory - rd - n, f)) > 0)
+		       (k = fread(img->ram + rd + n, 1, c->memory - rd - n, f)) > 0)
 			n += (uint32_t)k;
 		bool more = fgetc(f) != EOF;
 		fclose(f);
-		if (more) {
-			fail(err, errlen, "VM %s: %s: the initrd does not fit in the VM's memory",
-			     c->name, c->initrd);
-			goto out;
-		}
+		if (more)
+			return fail(err, errlen,
+				    "VM %s: %s: the initrd does not fit in the VM's memory",
+				    c->name, c->initrd);
 		b.initrd_start = rd;
 		b.initrd_end = rd + n;
-		used = rd + n;
+		*used = rd + n;
 	}
 	int size = node_fdt_build(&b, buf, sizeof(buf));
-	if (size < 0 || !node_mem_is_ram(&img, dtb, (uint32_t)size)) {
-		fail(err, errlen, "VM %s: %s: no room for the device tree after the kernel",
-		     c->name, c->kernel);
-		goto out;
-	}
-	node_mem_dma_write(&img, dtb, buf, (uint32_t)size);
-	for (uint32_t pa = 0; pa < used && pa < c->memory; pa += NODE_PAGE_SIZE) {
+	if (size < 0 || !node_mem_is_ram(img, dtb, (uint32_t)size))
+		return fail(err, errlen, "VM %s: %s: no room for the device tree after the kernel",
+			    c->name, c->kernel);
+	node_mem_dma_write(img, dtb, buf, (uint32_t)size);
+	w->vcpus[0].v.r[4] = (uint32_t)-2;
+	w->vcpus[0].v.r[5] = KSEG0 | dtb;
+	return 0;
+}
+
+/* Copies img's first used bytes into the VM's machine pages (those on this
+ * rank's nodes). */
+static int load_pages(vm *w, const node_mem *img, uint32_t used, char *err, size_t errlen)
+{
+	mon_machine *mm = w->mm;
+	for (uint32_t pa = 0; pa < used && pa < w->cfg->memory; pa += NODE_PAGE_SIZE) {
 		const mon_pmap_entry *e = touch(w, pa >> NODE_PAGE_SHIFT, w->home, NULL);
-		if (!e) {
-			fail(err, errlen, "VM %s: no machine memory left for its boot image%s",
-			     c->name, "");
-			goto out;
-		}
-		flash_poke(mm->fm, (uint64_t)e->mppn << NODE_PAGE_SHIFT, img.ram + pa,
+		if (!e)
+			return fail(err, errlen,
+				    "VM %s: no machine memory left for its boot image%s",
+				    w->cfg->name, "");
+		if (!flash_cpu(mm->fm, (int)mon_memmap_node(mm->memmap, e->mppn), 0))
+			continue; /* interleaved: that node's rank loads it */
+		flash_poke(mm->fm, (uint64_t)e->mppn << NODE_PAGE_SHIFT, img->ram + pa,
 			   NODE_PAGE_SIZE);
 	}
+	return 0;
+}
+
+/* A SPLASHOS application's arguments (vmm.h): at blk of img, argv[]
+ * (KSEG0 pointers, NULL-terminated) then the strings; argv[0] is the
+ * application file's name. The bytes used, or 0 after a message. */
+static uint32_t app_args(const mon_vm_config *c, node_mem *img, uint32_t blk, uint32_t *argc,
+			 char *err, size_t errlen)
+{
+	const char *slash = strrchr(c->app, '/');
+	const char *words[MON_APP_MAX_ARGS + 1];
+	size_t lens[MON_APP_MAX_ARGS + 1];
+	int n = 0;
+	words[n] = slash ? slash + 1 : c->app;
+	lens[n++] = strlen(words[0]);
+	for (const char *a = c->args ? c->args : ""; *a;) {
+		size_t k = strcspn(a, " \t\n");
+		if (k && n == MON_APP_MAX_ARGS + 1) {
+			snprintf(err, errlen, "VM %s: args: more than %d arguments", c->name,
+				 MON_APP_MAX_ARGS);
+			return 0;
+		}
+		if (k) {
+			words[n] = a;
+			lens[n++] = k;
+		}
+		a += k;
+		a += strspn(a, " \t\n");
+	}
+	uint32_t ptrs = blk, str = blk + 4 * ((uint32_t)n + 1), used = str - blk;
+	for (int i = 0; i < n; i++)
+		used += (uint32_t)lens[i] + 1;
+	if (used > MON_APP_ARGS_BYTES || !node_mem_is_ram(img, blk, used)) {
+		fail(err, errlen, "VM %s: args: no room for the arguments after the application%s",
+		     c->name, "");
+		return 0;
+	}
+	for (int i = 0; i <= n; i++) {
+		uint32_t p = i < n ? KSEG0 | str : 0;
+		node_mem_dma_write(img, ptrs + 4 * (uint32_t)i, &p, 4);
+		if (i == n)
+			break;
+		node_mem_dma_write(img, str, words[i], (uint32_t)lens[i]);
+		node_mem_dma_write(img, str + (uint32_t)lens[i], "", 1);
+		str += (uint32_t)lens[i] + 1;
+	}
+	*argc = (uint32_t)n;
+	return used;
+}
+
+/* Loads the kernel, the device tree and the initrd - or a SPLASHOS
+ * application and its arguments - into the VM's memory and sets vCPU 0 up
+ * for the UHI hand-over (or the application's entry). With first touch the
+ * loader touches the pages on the home node; an interleaved VM's pages are
+ * loaded by the rank of the node that holds each. */
+static int vm_boot(vm *w, char *err, size_t errlen)
+{
+	const mon_vm_config *c = w->cfg;
+	node_mem img;
+	if (node_mem_init(&img, c->memory))
+		return fail(err, errlen, "VM %s: out of host memory for its boot image%s", c->name,
+			    "");
+	int rc = -1;
+	node_elf_info info;
+	char e2[256];
+	if (node_elf_load(&img, c->app ? c->app : c->kernel, &info, e2, sizeof(e2))) {
+		fail(err, errlen, "VM %s: %s", c->name, e2);
+		goto out;
+	}
 	vcpu *x = &w->vcpus[0];
+	uint32_t used;
+	if (c->app) {
+		uint32_t blk = (info.hi + 0xffffu) & ~0xffffu, argc = 0;
+		uint32_t n = app_args(c, &img, blk, &argc, err, errlen);
+		if (!n)
+			goto out;
+		used = blk + n;
+		x->v.r[4] = argc;
+		x->v.r[5] = KSEG0 | blk;
+		x->v.r[6] = MON_APP_MARKER;
+		x->v.r[7] = c->memory;
+	} else if (kernel_image(w, &img, &info, &used, err, errlen)) {
+		goto out;
+	}
+	if (load_pages(w, &img, used, err, errlen))
+		goto out;
 	x->v.pc = info.entry;
-	x->v.r[4] = (uint32_t)-2;
-	x->v.r[5] = KSEG0 | dtb;
-	x->started = true;
+	x->started = w->local;
 	rc = 0;
 out:
 	node_mem_destroy(&img);
 	return rc;
 }
 
-static int vm_init(mon_machine *mm, vm *w, char *err, size_t errlen)
+/* Every guest page of an interleaved VM gets its machine page now, round
+ * robin over the nodes of its vCPUs (in vCPU order). Runs on every rank. */
+static int vm_interleave(vm *w, char *err, size_t errlen)
+{
+	mon_machine *mm = w->mm;
+	const mon_vm_config *c = w->cfg;
+	int nodes[MON_VM_MAX_VCPUS], k = 0;
+	for (int i = 0; i < w->nvcpus; i++) {
+		bool seen = false;
+		for (int j = 0; j < k; j++)
+			seen |= nodes[j] == w->vcpus[i].node;
+		if (!seen)
+			nodes[k++] = w->vcpus[i].node;
+	}
+	uint32_t npages = c->memory >> NODE_PAGE_SHIFT;
+	if (mon_pmap_create(&w->pmap, npages, 1u << 16))
+		return fail(err, errlen, "VM %s: out of host memory%s", c->name, "");
+	for (uint32_t g = 0; g < npages; g++) {
+		int n = nodes[g % (uint32_t)k];
+		int64_t mp = mon_memmap_alloc(mm->memmap, (uint32_t)n, MON_MEMMAP_EXACT);
+		if (mp < 0) {
+			snprintf(err, errlen,
+				 "VM %s: node %d has no machine memory left for its share of the "
+				 "VM's %u MiB (memory_placement: interleave over %d nodes)",
+				 c->name, n, c->memory >> 20, k);
+			return -1;
+		}
+		mon_mapper mr = {g, (uint16_t)w->index};
+		mon_memmap_add_mapper(mm->memmap, (uint32_t)mp, &mr);
+		mon_pmap_set(w->pmap, g, (uint32_t)mp, MON_PMAP_WRITABLE);
+	}
+	return 0;
+}
+
+/* The VM's devices, on its home node's rank. */
+static int vm_devices(vm *w, char *err, size_t errlen)
 {
 	const mon_vm_config *c = w->cfg;
-	if (mon_pmap_create(&w->pmap, c->memory >> NODE_PAGE_SHIFT, 1u << 16) ||
-	    node_mem_init_sys(&w->dev, 0, NULL, NULL))
+	if (node_mem_init_sys(&w->dev, 0, NULL, NULL))
 		return fail(err, errlen, "VM %s: out of host memory%s", c->name, "");
 	node_uart_init(&w->uart, stdout, (node_irq){dev_irq, w, NODE_UART_IP});
 	node_mem_map_device(&w->dev, NODE_UART_BASE, 0x100, &node_uart_ops, &w->uart);
 	node_mem_map_device(&w->dev, NODE_POWER_BASE, 0x4, &node_power_ops, &w->power);
-	node_mem_map_device(&w->dev, MAGIC_BASE, MAGIC_STRIDE, &vmagic_ops, w);
 	node_machine_config mc;
 	node_machine_config_default(&mc);
 	mc.ndisks = c->ndisks;
 	for (int d = 0; d < c->ndisks; d++)
 		mc.disks[d] = c->disks[d];
 	mc.nnets = c->nnets;
-	mc.slots = c->ndisks + c->nnets;
-	w->nslots = mc.slots;
+	mc.slots = w->nslots;
 	node_dma dma = {vm_dma_read, vm_dma_write, vm_dma_prepare, w};
 	char e2[256];
 	if (node_virtio_slots_init(&w->dev, &mc, w->slots, w->slot_label, w->blk, w->net, dma,
@@ -1339,13 +1557,24 @@ static int vm_init(mon_machine *mm, vm *w, char *err, size_t errlen)
 		memcpy(w->net[d].mac, mac, 6);
 		w->net[d].backend = (node_net_backend){net_send, w};
 	}
+	return 0;
+}
+
+/* On a rank with the VM's home node or one of its vCPUs. */
+static int vm_init(vm *w, char *err, size_t errlen)
+{
+	const mon_vm_config *c = w->cfg;
+	w->nslots = c->ndisks + c->nnets;
+	if (!w->pmap && mon_pmap_create(&w->pmap, c->memory >> NODE_PAGE_SHIFT, 1u << 16))
+		return fail(err, errlen, "VM %s: out of host memory%s", c->name, "");
+	if (w->local && vm_devices(w, err, errlen))
+		return -1;
 	for (int i = 0; i < w->nvcpus; i++) {
 		vcpu *x = &w->vcpus[i];
 		mon_vcpu_reset(&x->v, i, 0);
 		if (mon_l2tlb_create(&x->l2, MON_L2TLB_ENTRIES, MON_L2TLB_WAYS))
 			return fail(err, errlen, "VM %s: out of host memory%s", c->name, "");
 	}
-	(void)mm;
 	return vm_boot(w, err, errlen);
 }
 
@@ -1413,6 +1642,8 @@ mon_machine *mon_new(flash_machine *fm, const mon_config *cfg, char *err, size_t
 			free(next_cpu);
 			goto fail;
 		}
+		w->interleave = c->placement == MON_PLACE_INTERLEAVE ||
+				(c->placement == MON_PLACE_DEFAULT && c->app);
 		int rank0 = -1;
 		for (int i = 0; i < c->vcpus; i++) {
 			vcpu *x = &w->vcpus[i];
@@ -1432,23 +1663,32 @@ mon_machine *mon_new(flash_machine *fm, const mon_config *cfg, char *err, size_t
 			int r = flash_node_rank(fm, n);
 			if (rank0 < 0)
 				rank0 = r;
-			if (r != rank0) {
-				snprintf(err, errlen,
-					 "VM %s: its vCPUs are on nodes of different ranks (%d and "
-					 "%d); this monitor runs a VM on the nodes of one rank: "
-					 "choose its nodes (vms: nodes:) or machine.placement so "
-					 "that they are together",
-					 c->name, rank0, r);
+			if (r != rank0 && !w->interleave) {
+				snprintf(
+					err, errlen,
+					"VM %s: its vCPUs are on nodes of different ranks (%d and "
+					"%d), which needs memory_placement: interleave (a "
+					"first-touch VM runs on the nodes of one rank: else choose "
+					"its nodes (vms: nodes:) or machine.placement so that they "
+					"are together)",
+					c->name, rank0, r);
 				free(next_cpu);
 				goto fail;
 			}
+			if (flash_cpu(fm, n, 0))
+				w->here = true;
 		}
 		w->home = w->vcpus[0].node;
 		w->local = flash_cpu(fm, w->home, 0) != NULL;
 	}
 	free(next_cpu);
+	/* interleaved memory first, on every rank in the same order, so that
+	 * every rank's memmap agrees on it */
 	for (int v = 0; v < mm->nvms; v++)
-		if (mm->vms[v].local && vm_init(mm, &mm->vms[v], err, errlen))
+		if (mm->vms[v].interleave && vm_interleave(&mm->vms[v], err, errlen))
+			goto fail;
+	for (int v = 0; v < mm->nvms; v++)
+		if ((mm->vms[v].local || mm->vms[v].here) && vm_init(&mm->vms[v], err, errlen))
 			goto fail;
 	/* take the CPUs */
 	for (int g = 0; g < ncpus; g++) {

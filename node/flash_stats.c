@@ -293,6 +293,69 @@ static int vm_order(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A VM whose vCPUs run on several ranks comes as one record from each
+ * (sorted together by vm_order). */
+static void add_vm(pb_vm *a, const pb_vm *b)
+{
+#define ADD(f) a->f += b->f
+	ADD(user_cycles), ADD(kernel_cycles), ADD(monitor_cycles), ADD(privileged_emulated);
+	ADD(hw_tlb_misses), ADD(l2tlb_hits), ADD(l2tlb_misses_filled), ADD(tlb_misses_reflected);
+	ADD(kseg_tlb_faults), ADD(device_accesses), ADD(virtual_irqs), ADD(vcpu_switches);
+	ADD(monitor_calls), ADD(pages_zeroed), ADD(pages_returned), ADD(dma_errors);
+	ADD(net_frames_sent), ADD(net_frames_received);
+#undef ADD
+	/* the home rank's record has these */
+	a->exit_value = a->exit_value > b->exit_value ? a->exit_value : b->exit_value;
+	a->powered_off = a->powered_off || b->powered_off;
+}
+
+/* Folds the records of one VM into one, copied to out (the parts' records
+ * stay as they came, for free_unpacked). The trap counts go to traps
+ * (room for 32) in exception order. */
+static void fold_vm(pb_vm *const *recs, size_t n, pb_vm *out, pb_trap *traps, pb_trap **tp)
+{
+	uint64_t t[32] = {0};
+	*out = *recs[0];
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			add_vm(out, recs[k]);
+		for (size_t e = 0; e < recs[k]->n_traps; e++)
+			for (int i = 0; i < 32; i++)
+				if (!strcmp(recs[k]->traps[e]->key, exc_names[i]))
+					t[i] += recs[k]->traps[e]->value;
+	}
+	out->traps = tp;
+	out->n_traps = 0;
+	for (int i = 0; i < 32; i++) {
+		if (!t[i])
+			continue;
+		pb_trap *e = &traps[out->n_traps];
+		discoflash__vm_stats__traps_entry__init(e);
+		e->key = (char *)exc_names[i];
+		e->value = t[i];
+		tp[out->n_traps++] = e;
+	}
+}
+
+/* Folds run's VM records of the same index; folded ones go to merged
+ * (room for one per record, with 32 traps each). */
+static void fold_vms(pb_run *run, pb_vm *merged, pb_trap *traps, pb_trap **tp)
+{
+	size_t out = 0;
+	for (size_t i = 0, j; i < run->n_vms; i = j) {
+		for (j = i + 1; j < run->n_vms && run->vms[j]->index == run->vms[i]->index; j++)
+			;
+		if (j > i + 1) {
+			fold_vm(run->vms + i, j - i, &merged[out], traps + 32 * out, tp + 32 * out);
+			run->vms[out] = &merged[out];
+			out++;
+		} else {
+			run->vms[out++] = run->vms[i];
+		}
+	}
+	run->n_vms = out;
+}
+
 static int rank_order(const void *a, const void *b)
 {
 	int x = (*(pb_rank *const *)a)->rank, y = (*(pb_rank *const *)b)->rank;
@@ -324,6 +387,8 @@ static int write_run(flash_machine *m, const uint8_t *all, const int *lens, cons
 	pb_run run = DISCOFLASH__RUN__INIT;
 	int rc = 0;
 	size_t ncpus = 0, nnodes = 0, nvms = 0;
+	pb_vm *merged = NULL;
+	pb_trap *mtraps = NULL, **mtp = NULL;
 	for (int r = 0; r < m->nranks && !rc; r++) {
 		/* a share is never empty: it has its rank's record */
 		if (lens[r] > 0)
@@ -341,7 +406,10 @@ static int write_run(flash_machine *m, const uint8_t *all, const int *lens, cons
 		run.nodes = malloc((nnodes + 1) * sizeof(*run.nodes));
 		run.ranks = malloc((size_t)m->nranks * sizeof(*run.ranks));
 		run.vms = malloc((nvms + 1) * sizeof(*run.vms));
-		if (!run.cpus || !run.nodes || !run.ranks || !run.vms)
+		merged = calloc(nvms + 1, sizeof(*merged));
+		mtraps = calloc(32 * nvms + 1, sizeof(*mtraps));
+		mtp = calloc(32 * nvms + 1, sizeof(*mtp));
+		if (!run.cpus || !run.nodes || !run.ranks || !run.vms || !merged || !mtraps || !mtp)
 			rc = -ENOMEM;
 	}
 	for (int r = 0; r < m->nranks && !rc; r++) {
@@ -363,6 +431,7 @@ static int write_run(flash_machine *m, const uint8_t *all, const int *lens, cons
 		qsort(run.nodes, run.n_nodes, sizeof(*run.nodes), node_order);
 		qsort(run.ranks, run.n_ranks, sizeof(*run.ranks), rank_order);
 		qsort(run.vms, run.n_vms, sizeof(*run.vms), vm_order);
+		fold_vms(&run, merged, mtraps, mtp);
 		run.stop = (char *)stop;
 		run.exit_value = m->exit_value;
 		run.cycles = m->pdes.start;
@@ -394,6 +463,9 @@ static int write_run(flash_machine *m, const uint8_t *all, const int *lens, cons
 	free(run.nodes);
 	free(run.ranks);
 	free(run.vms);
+	free(merged);
+	free(mtraps);
+	free(mtp);
 	for (int r = 0; r < m->nranks; r++)
 		if (parts[r])
 			discoflash__run__free_unpacked(parts[r], NULL);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "cli/config.h"
+#include "monitor/vmm.h"
 
 static char path[64];
 
@@ -91,9 +92,15 @@ static void test_vms(void **state)
 		  "    disks: [{image: web.img, readonly: true}]\n"
 		  "    network_devices: 1\n"
 		  "    console: web.log\n"
-		  "  - {name: db, kernel: /k/vmlinux}\n",
+		  "  - {name: db, kernel: /k/vmlinux}\n"
+		  "  - {name: sos, app: radix.sos, args: \"-n 64 -p 4\", memory_placement: "
+		  "first-touch}\n",
 		  &c);
-	assert_int_equal(c.nvms, 2);
+	assert_int_equal(c.nvms, 3);
+	assert_string_equal(c.vms[2].app, "/tmp/radix.sos");
+	assert_string_equal(c.vms[2].args, "-n 64 -p 4");
+	assert_int_equal(c.vms[2].placement, MON_PLACE_FIRST_TOUCH);
+	assert_null(c.vms[2].kernel);
 	assert_string_equal(c.vms[0].name, "web");
 	assert_int_equal(c.vms[0].vcpus, 2);
 	assert_int_equal(c.vms[0].memory, 64ull << 20);
@@ -110,6 +117,7 @@ static void test_vms(void **state)
 	assert_int_equal(c.vms[1].memory, 32ull << 20);
 	assert_int_equal(c.vms[1].nnodes, 0);
 	assert_null(c.vms[1].console_file);
+	assert_int_equal(c.vms[1].placement, MON_PLACE_DEFAULT);
 	cli_config_free(&c);
 }
 
@@ -128,7 +136,12 @@ static const bad_case bad[] = {
 	{"machine:\n  memory_per_node: 6000001\n", ":2:", "machine.memory_per_node",
 	 "multiple of 4K"},
 	{"machine:\n  nodes: 65\n", ":2:", "machine.nodes", "from 1 to 64"},
-	{"vms:\n  - name: a\n", ":2:", "vms[0]", "needs a kernel"},
+	{"vms:\n  - name: a\n", ":2:", "vms[0]", "either a kernel: FILE or an app: FILE"},
+	{"vms:\n  - {kernel: k, app: a}\n", ":2:", "vms[0]", "either a kernel: FILE or an app"},
+	{"vms:\n  - {app: a, cmdline: x}\n", ":2:", "vms[0]", "give its arguments as args:"},
+	{"vms:\n  - {kernel: k, args: x}\n", ":2:", "vms[0]", "args: are for an app: VM"},
+	{"vms:\n  - {app: a, memory_placement: spread}\n", ":2:", "vms[0].memory_placement",
+	 "first-touch, interleave"},
 	{"vms:\n  - {kernel: k, vcpus: 0}\n", ":2:", "vms[0].vcpus", "from 1 to 64"},
 	{"vms:\n  - {kernel: k, memory: 1G}\n", ":2:", "vms[0].memory", "from 4M to 496M"},
 	{"machine: {nodes: 2}\nvms:\n  - {kernel: k, nodes: [0, 2]}\n", ":3:", "vms[0].nodes[1]",
