@@ -1169,10 +1169,13 @@ static void on_msg(void *o, int node, const coh_msg *msg, uint64_t now)
 	case MSG_MON_DEV_DONE: dev_done(&w->vcpus[ref.vcpu], ref.value, ref.mbox[0] != 0); break;
 	case MSG_MON_STOP: stop_vcpus_here(mm, w, node); break;
 	case MSG_MON_VMOFF:
-		if (++mm->vms_off == mm->nvms)
-			flash_halt(mm->fm, node, now, ref.value);
-		if (ref.value)
+		/* the machine's exit value: the last one of a VM that is an
+		 * error status (low byte nonzero; Linux's power-off writes
+		 * 0x100, a clean exit) */
+		if (ref.value & 0xff)
 			mm->exit_value = ref.value;
+		if (++mm->vms_off == mm->nvms)
+			flash_halt(mm->fm, node, now, mm->exit_value);
 		break;
 	default: COH_CHECK(0, "unknown monitor message %u", msg->type);
 	}
@@ -1498,7 +1501,14 @@ out:
 }
 
 /* Every guest page of an interleaved VM gets its machine page now, round
- * robin over the nodes of its vCPUs (in vCPU order). Runs on every rank. */
+ * robin over the nodes of its vCPUs (in vCPU order). Runs on every rank.
+ *
+ * Page colouring: a node's pages at the same offset share the L2's sets, so
+ * plain round robin would put guest pages g, g+1, ... (on different nodes)
+ * all in the same sets - conflict misses, and a device's DMA, which needs
+ * every line of a request in the home node's L2 at once, could never hold
+ * them. Instead the i-th of the k nodes starts i * colours / k pages in, so
+ * that any `colours` consecutive guest pages have different colours. */
 static int vm_interleave(vm *w, char *err, size_t errlen)
 {
 	mon_machine *mm = w->mm;
@@ -1514,9 +1524,15 @@ static int vm_interleave(vm *w, char *err, size_t errlen)
 	uint32_t npages = c->memory >> NODE_PAGE_SHIFT;
 	if (mon_pmap_create(&w->pmap, npages, 1u << 16))
 		return fail(err, errlen, "VM %s: out of host memory%s", c->name, "");
+	uint32_t ppn = (uint32_t)(flash_mem_per_node(mm->fm) >> NODE_PAGE_SHIFT);
+	uint32_t step = flash_page_colours(mm->fm) / (uint32_t)k;
 	for (uint32_t g = 0; g < npages; g++) {
-		int n = nodes[g % (uint32_t)k];
-		int64_t mp = mon_memmap_alloc(mm->memmap, (uint32_t)n, MON_MEMMAP_EXACT);
+		uint32_t i = g % (uint32_t)k, j = g / (uint32_t)k;
+		int n = nodes[i];
+		/* the coloured page if it is free, else any of the node's */
+		int64_t mp = (uint32_t)n * ppn + (i * step + j) % ppn;
+		if (mon_memmap_reserve(mm->memmap, (uint32_t)mp))
+			mp = mon_memmap_alloc(mm->memmap, (uint32_t)n, MON_MEMMAP_EXACT);
 		if (mp < 0) {
 			snprintf(err, errlen,
 				 "VM %s: node %d has no machine memory left for its share of the "

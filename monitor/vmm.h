@@ -97,8 +97,8 @@ void mon_set_console_poll(mon_machine *mm, void (*fn)(void *o, int vm), void *op
 /* Whether VM i has powered off (on its home rank), and its exit value. */
 bool mon_vm_off(const mon_machine *mm, int i, uint32_t *value);
 
-/* The exit value of the machine: the last nonzero exit value of a VM
- * (node 0's rank), else 0. */
+/* The exit value of the machine (node 0's rank): the last exit value of a
+ * VM with a nonzero low byte (the process's exit status), else 0. */
 uint32_t mon_exit_value(const mon_machine *mm);
 
 #endif

@@ -1136,6 +1136,13 @@ uint32_t flash_cpu_hz(const flash_machine *m)
 	return m->cfg.base.cpu_hz;
 }
 
+uint32_t flash_page_colours(const flash_machine *m)
+{
+	uint32_t c = m->cfg.coh.l2_bytes / (m->cfg.coh.l2_ways ? m->cfg.coh.l2_ways : 1) /
+		     NODE_PAGE_SIZE;
+	return c ? c : 1;
+}
+
 uint64_t flash_hop(const flash_machine *m)
 {
 	return m->cfg.coh.hop;

@@ -146,6 +146,9 @@ int flash_rank(const flash_machine *m);
 int flash_node_rank(const flash_machine *m, int node);
 uint64_t flash_mem_per_node(const flash_machine *m);
 uint32_t flash_cpu_hz(const flash_machine *m);
+/* Page colours of a node's L2: pages that share no L2 set with each other
+ * (L2 bytes / ways / page size; at least 1). */
+uint32_t flash_page_colours(const flash_machine *m);
 /* The machine's hop latency (cycles): the least node-to-node latency. */
 uint64_t flash_hop(const flash_machine *m);
 /* CPU c of node `node`, NULL when that node is on another rank. */
