@@ -16,7 +16,14 @@
  * only and are not written back. The frame goes below the interrupted sp
  * when that is a kernel address (bit 31 set), else on the exception stack,
  * so nested exceptions from the handler stack up below it.
+ *
+ * a0..a3 reach main untouched (the loader's arguments). Built with
+ * -DRT_ENTRY=name, _start calls name instead of main: SPLASHOS's start
+ * object is this file with RT_ENTRY=splashos__start.
  */
+#ifndef RT_ENTRY
+#define RT_ENTRY main
+#endif
 #define FRAME_ALLOC 176 /* 16 bytes o32 argument area + rt_frame, 8-aligned */
 #define F(off) (16 + (off))
 #define R(n) F(4 * (n))
@@ -51,7 +58,7 @@ _start:
 	mtc0	$t0, $12
 	ehb
 	ctc1	$zero, $31		/* FCSR: round to nearest, no enables */
-	jal	main
+	jal	RT_ENTRY
 	nop
 	jal	rt_exit
 	move	$a0, $v0

@@ -17,10 +17,14 @@
 
 void rt_putc(int c);
 void rt_puts(const char *s); /* no newline added */
-/* printf subset: %d %i %u %x %X %c %s %p %%, flags '-' '0', width, and the
- * length modifiers l and ll (64-bit). No floating point: print bit patterns. */
+/* printf: %d %i %u %o %x %X %c %s %p %f %e %g (and F E G) %%, flags
+ * '-' '0' '+' ' ' '#', width and precision (digits or *), length modifiers
+ * (ll and j: 64-bit). Floating point is printed exactly as glibc does. */
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rt_vprintf(const char *fmt, va_list ap);
+/* The formatter under rt_printf: put(ctx, c) for each character. Returns
+ * the number of characters. */
+int rt_vformat(void (*put)(void *ctx, int c), void *ctx, const char *fmt, va_list ap);
 void rt_flush(void);
 __attribute__((noreturn)) void rt_exit(int status); /* flushes, then exits */
 

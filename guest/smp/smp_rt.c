@@ -55,34 +55,18 @@ static inline volatile uint32_t *magic(unsigned node, unsigned reg)
 /* ---- discovery ------------------------------------------------------------- */
 
 /* Catches the bus error of a load from an absent device (ExcCode DBE, or
- * AdEL) during probe_read; anything else is fatal, as rt's default. */
+ * AdEL) during smp_probe_load; anything else is fatal, as rt's default. */
 static void probe_handler(rt_frame *f)
 {
 	unsigned code = (f->cause >> 2) & 31;
 
 	if (code == EXC_DBE || code == EXC_ADEL) {
 		probe_faulted = 1;
-		f->epc += 4; /* the lw of probe_read, never in a delay slot */
+		f->epc += 4; /* smp_probe_load's lw, never in a delay slot */
 		return;
 	}
 	rt_printf("smp: unexpected exception %u at %08x during the MAGIC probe\n", code, f->epc);
 	rt_exit(99);
-}
-
-/* A load that may fault: 0 and probe_faulted = 1 when it does. The asm is
- * one lw that the compiler cannot put into a delay slot. */
-static uint32_t probe_read(uint32_t addr)
-{
-	uint32_t v = 0;
-
-	__asm__ volatile(".set push\n\t.set noreorder\n\t"
-			 "lw %0, 0(%1)\n\t"
-			 "nop\n\t"
-			 ".set pop"
-			 : "+r"(v)
-			 : "r"(addr)
-			 : "memory");
-	return v;
 }
 
 /* Config.K0 = 3 (cacheable, write-back): the reset value 2 would leave
@@ -101,7 +85,7 @@ static int read_machine(void)
 {
 	rt_set_exception_handler(probe_handler);
 	probe_faulted = 0;
-	uint32_t id = probe_read(MAGIC_KSEG1 + MAGIC_ID);
+	uint32_t id = smp_probe_load(MAGIC_KSEG1 + MAGIC_ID); /* 0, probe_faulted = 1 on a fault */
 	rt_set_exception_handler(NULL);
 	if (probe_faulted || id != MAGIC_ID_VALUE) {
 		rt_printf("smp: no MAGIC block at physical 0x%08x (%s 0x%08x): this is not a "

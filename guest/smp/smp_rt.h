@@ -117,6 +117,23 @@ static inline void smp_spin(uint32_t n)
 				 : "+r"(n));
 }
 
+/* One lw from addr that the compiler cannot put into a delay slot, so that
+ * an exception handler may step over it with EPC + 4: the load of a probe
+ * for a device that may be absent (a bus error). */
+static inline uint32_t smp_probe_load(uint32_t addr)
+{
+	uint32_t v = 0;
+
+	__asm__ volatile(".set push\n\t.set noreorder\n\t"
+			 "lw %0, 0(%1)\n\t"
+			 "nop\n\t"
+			 ".set pop"
+			 : "+r"(v)
+			 : "r"(addr)
+			 : "memory");
+	return v;
+}
+
 /* Per-CPU pseudo-random numbers (an LCG); *s is the caller's state. */
 static inline uint32_t smp_rand(uint32_t *s)
 {
