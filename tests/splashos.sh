@@ -9,9 +9,11 @@
 #           same console (checksum and cycles of the parallel phase) and the
 #           same statistics;
 #   faults  on one machine: SPLASHOS applications that dereference NULL,
-#           divide by zero (on a vCPU other than 0) and run out of memory,
-#           beside radix and a Linux VM (IMAGES_DIR): each faulting one ends
-#           with the line naming its vCPU and address, the others finish;
+#           divide by zero (on a vCPU other than 0), run out of memory and
+#           load from the device window where no device is (off the home
+#           node: the forwarded access fails), beside radix and a Linux VM
+#           (IMAGES_DIR): each faulting one ends with the line naming its
+#           vCPU and address, the others finish;
 #   linux   the Linux flavours on Linux on the machine (bare, 4 CPUs), from a
 #           disk made of the programs: the same checksums as under qemu;
 #   libc    SPLASHOS's printf and math against glibc's (sos_glibc_check under
@@ -107,6 +109,7 @@ faults)
 		vm null 4 "0,1,2,3" "$fault" "null 2"
 		vm div0 2 "4,5" "$fault" "div0 1"
 		vm oom 1 "6" "$fault" "oom 0"
+		vm dev 2 "2,3" "$fault" "dev 1"
 		vm radix 2 "6,7" "$apps/radix.sos" "${size[radix]} -p 2"
 		cat <<YAML
   - name: linux
@@ -132,16 +135,17 @@ YAML
 	expect null "^splashos: vCPU 2: bad address on load at pc 0x[0-9a-f]{8}, address 0x00000000"
 	expect div0 "^splashos: vCPU 1: division by zero at pc 0x[0-9a-f]{8}"
 	expect oom "^splashos: vCPU 0: out of memory"
+	expect dev "^splashos: vCPU 1: bus error at pc 0x[0-9a-f]{8}, address 0xbf0ff000"
 	expect radix "^radix: result ok"
 	expect radix "^splashos: exit 0"
 	expect linux "reboot: Power down"
 	python3 - "$work/s.json" <<'PY' || exit 1
 import json, sys
 vms = {v["name"]: v for v in json.load(open(sys.argv[1]))["vms"]}
-for name in ("null", "div0", "oom", "radix", "linux"):
+for name in ("null", "div0", "oom", "dev", "radix", "linux"):
     assert vms[name]["powered_off"], f"{name} did not power off"
 assert vms["radix"]["exit_value"] == 0, vms["radix"]
-for name in ("null", "div0", "oom"):
+for name in ("null", "div0", "oom", "dev"):
     assert vms[name]["exit_value"] != 0, f"{name} exited with 0"
 print("ok: every VM powered off; exit values",
       {n: v["exit_value"] for n, v in sorted(vms.items())})

@@ -5,7 +5,10 @@
  *   sosfault KIND [VCPU]
  * KIND: null (load from address 0), div0 (integer division by zero), oom
  * (allocate 1 MiB blocks until the heap is gone), bus (load from a physical
- * address where nothing is), none (no fault: exit 0). VCPU (default: the
+ * address where nothing is), dev (load from the device window where no
+ * device is: under the monitor, from a vCPU off the VM's home node, the
+ * access travels to the home node and its failure comes back), none (no
+ * fault: exit 0). VCPU (default: the
  * last) is the thread that faults; the others wait in a barrier, then spin.
  * Without arguments (a plain `kernel:` VM) KIND is SOSFAULT_KIND, set at
  * build time (default none).
@@ -20,6 +23,7 @@
 #endif
 
 #define NOTHING_THERE 0xbe000000u /* KSEG1 of physical 0x1e000000: no RAM, no device */
+#define NO_DEVICE 0xbf0ff000u	  /* KSEG1: in the device window, between devices */
 
 static const char *kind;
 static unsigned who;
@@ -40,6 +44,8 @@ static void fault(void)
 	} else if (strcmp(kind, "bus") == 0) {
 		printf("sosfault: vCPU %u reads %u\n", sos_cpu(),
 		       *(volatile unsigned *)NOTHING_THERE);
+	} else if (strcmp(kind, "dev") == 0) {
+		printf("sosfault: vCPU %u reads %u\n", sos_cpu(), *(volatile unsigned *)NO_DEVICE);
 	}
 }
 
@@ -62,8 +68,8 @@ int main(int argc, char **argv)
 	kind = argc > 1 ? argv[1] : SOSFAULT_KIND;
 	who = argc > 2 ? (unsigned)atoi(argv[2]) : n - 1;
 	if (strcmp(kind, "null") && strcmp(kind, "div0") && strcmp(kind, "oom") &&
-	    strcmp(kind, "bus") && strcmp(kind, "none")) {
-		printf("usage: sosfault null|div0|oom|bus|none [vCPU]\n");
+	    strcmp(kind, "bus") && strcmp(kind, "dev") && strcmp(kind, "none")) {
+		printf("usage: sosfault null|div0|oom|bus|dev|none [vCPU]\n");
 		return 2;
 	}
 	if (who >= n) {
