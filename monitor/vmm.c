@@ -60,11 +60,10 @@ typedef struct vcpu {
 	mon_l2tlb *l2;
 	bool started, idle, off;
 	/* waiting for the home node to run its device access (MSG_MON_DEV):
-	 * the faulting pc, whether in a delay slot, the address and how to
-	 * write the loaded value back */
-	bool dev_wait, dw_delay, dw_sign, dw_store;
-	uint32_t dw_pc, dw_va;
-	uint8_t dw_rt, dw_size;
+	 * the faulting pc, whether in a delay slot, the address and the load
+	 * or store word (how to write the loaded value back) */
+	bool dev_wait, dw_delay;
+	uint32_t dw_pc, dw_va, dw_insn;
 	uint32_t ipi_pending;
 	uint32_t sp[2]; /* its special page while not loaded (magic_regs.h) */
 	/* statistics */
@@ -80,7 +79,7 @@ typedef struct vm {
 	const mon_vm_config *cfg;
 	int home;	 /* node of its devices (and its pmap, with first touch) */
 	bool local;	 /* its home node is on this rank */
-	bool here;	 /* some vCPU of it runs on this rank */
+	bool here;	 /* some vCPU of it runs on this rank (so does, if local) */
 	bool interleave; /* MON_PLACE_INTERLEAVE: its pmap is fixed at build time */
 	mon_pmap *pmap;
 	vcpu vcpus[MON_VM_MAX_VCPUS];
@@ -629,6 +628,24 @@ static int dev_access(vm *w, vcpu *x, uint32_t gpa, unsigned size, bool store, u
 	return r;
 }
 
+/* The size (1, 2, 4) of the load or store insn, whether it is a store and
+ * whether it sign-extends; 0 for any other word. */
+static unsigned access_size(uint32_t insn, bool *store, bool *sign)
+{
+	*store = *sign = false;
+	switch (insn >> 26) {
+	case 0x20: *sign = true; return 1; /* lb */
+	case 0x21: *sign = true; return 2; /* lh */
+	case 0x23: return 4;		   /* lw */
+	case 0x24: return 1;		   /* lbu */
+	case 0x25: return 2;		   /* lhu */
+	case 0x28: *store = true; return 1;
+	case 0x29: *store = true; return 2;
+	case 0x2b: *store = true; return 4;
+	}
+	return 0;
+}
+
 /* The register value of a load of size bytes that read val. */
 static uint32_t loaded(uint32_t val, unsigned size, bool sign)
 {
@@ -640,19 +657,16 @@ static uint32_t loaded(uint32_t val, unsigned size, bool sign)
 /* An interleaved VM's vCPU off the home node: its device access travels
  * there (MSG_MON_DEV) and the vCPU waits for the answer (dev_done). */
 static uint32_t dev_forward(pcpu *p, vcpu *x, uint32_t pc, bool in_delay, uint32_t va, uint32_t gpa,
-			    unsigned size, bool store, bool sign)
+			    unsigned size, bool store)
 {
 	node_cpu *cpu = p->cpu;
 	vm *w = x->vm;
-	uint8_t rt = (cpu->exc_insn >> 16) & 31;
+	unsigned rt = (cpu->exc_insn >> 16) & 31;
 	x->dev_wait = true;
 	x->dw_pc = pc;
 	x->dw_delay = in_delay;
 	x->dw_va = va;
-	x->dw_rt = rt;
-	x->dw_size = (uint8_t)size;
-	x->dw_sign = sign;
-	x->dw_store = store;
+	x->dw_insn = cpu->exc_insn;
 	mon_ref ref = {(uint32_t)w->index,
 		       (uint32_t)x->v.id,
 		       store ? cpu->r[rt] : 0,
@@ -684,12 +698,12 @@ static void dev_done(vcpu *x, uint32_t val, bool ok)
 		} else {
 			x->v.pc = vec;
 		}
-	} else if (!x->dw_store && x->dw_rt) {
-		uint32_t v = loaded(val, x->dw_size, x->dw_sign);
-		if (in_cpu)
-			cpu->r[x->dw_rt] = v;
-		else
-			x->v.r[x->dw_rt] = v;
+	} else {
+		bool store, sign;
+		unsigned size = access_size(x->dw_insn, &store, &sign),
+			 rt = (x->dw_insn >> 16) & 31;
+		if (!store && rt)
+			*(in_cpu ? &cpu->r[rt] : &x->v.r[rt]) = loaded(val, size, sign);
 	}
 	poke(p);
 }
@@ -700,24 +714,14 @@ static uint32_t mmio(pcpu *p, vcpu *x, uint32_t pc, bool in_delay, uint32_t va, 
 {
 	node_cpu *cpu = p->cpu;
 	vm *w = x->vm;
-	uint32_t insn = cpu->exc_insn, op = insn >> 26, rt = (insn >> 16) & 31;
-	unsigned size = 0;
-	bool store = false, sign = false;
-	switch (op) {
-	case 0x20: size = 1, sign = true; break; /* lb */
-	case 0x21: size = 2, sign = true; break; /* lh */
-	case 0x23: size = 4; break;		 /* lw */
-	case 0x24: size = 1; break;		 /* lbu */
-	case 0x25: size = 2; break;		 /* lhu */
-	case 0x28: size = 1, store = true; break;
-	case 0x29: size = 2, store = true; break;
-	case 0x2b: size = 4, store = true; break;
-	}
+	uint32_t rt = (cpu->exc_insn >> 16) & 31;
+	bool store, sign;
+	unsigned size = access_size(cpu->exc_insn, &store, &sign);
 	if (fetch || !size || (gpa & (size - 1)))
 		return reflect(p, x, fetch ? NODE_EXC_IBE : NODE_EXC_DBE, pc, in_delay, va, false,
 			       0);
 	if (w->interleave && x->node != w->home && !is_vmagic(gpa))
-		return dev_forward(p, x, pc, in_delay, va, gpa, size, store, sign);
+		return dev_forward(p, x, pc, in_delay, va, gpa, size, store);
 	uint32_t val = store ? cpu->r[rt] : 0;
 	if (dev_access(w, x, gpa, size, store, &val))
 		return reflect(p, x, NODE_EXC_DBE, pc, in_delay, va, false, 0);
@@ -1272,7 +1276,7 @@ static int vm_stats(void *o, flash_vm_stats *out, int max)
 	int n = 0;
 	for (int v = 0; v < mm->nvms && n < max; v++) {
 		const vm *w = &mm->vms[v];
-		if (!w->local && !w->here)
+		if (!w->here)
 			continue; /* (a VM on several ranks: each sends its vCPUs' part) */
 		flash_vm_stats *f = &out[n++];
 		memset(f, 0, sizeof(*f));
@@ -1522,8 +1526,6 @@ static int vm_interleave(vm *w, char *err, size_t errlen)
 			nodes[k++] = w->vcpus[i].node;
 	}
 	uint32_t npages = c->memory >> NODE_PAGE_SHIFT;
-	if (mon_pmap_create(&w->pmap, npages, 1u << 16))
-		return fail(err, errlen, "VM %s: out of host memory%s", c->name, "");
 	uint32_t ppn = (uint32_t)(flash_mem_per_node(mm->fm) >> NODE_PAGE_SHIFT);
 	uint32_t step = flash_page_colours(mm->fm) / (uint32_t)k;
 	for (uint32_t g = 0; g < npages; g++) {
@@ -1581,8 +1583,6 @@ static int vm_init(vm *w, char *err, size_t errlen)
 {
 	const mon_vm_config *c = w->cfg;
 	w->nslots = c->ndisks + c->nnets;
-	if (!w->pmap && mon_pmap_create(&w->pmap, c->memory >> NODE_PAGE_SHIFT, 1u << 16))
-		return fail(err, errlen, "VM %s: out of host memory%s", c->name, "");
 	if (w->local && vm_devices(w, err, errlen))
 		return -1;
 	for (int i = 0; i < w->nvcpus; i++) {
@@ -1698,13 +1698,22 @@ mon_machine *mon_new(flash_machine *fm, const mon_config *cfg, char *err, size_t
 		w->local = flash_cpu(fm, w->home, 0) != NULL;
 	}
 	free(next_cpu);
-	/* interleaved memory first, on every rank in the same order, so that
+	/* a pmap where the VM runs, and every interleaved VM's on every rank;
+	 * interleaved memory first, on every rank in the same order, so that
 	 * every rank's memmap agrees on it */
+	for (int v = 0; v < mm->nvms; v++) {
+		vm *w = &mm->vms[v];
+		if ((w->here || w->interleave) &&
+		    mon_pmap_create(&w->pmap, w->cfg->memory >> NODE_PAGE_SHIFT, 1u << 16)) {
+			snprintf(err, errlen, "VM %s: out of host memory", w->cfg->name);
+			goto fail;
+		}
+	}
 	for (int v = 0; v < mm->nvms; v++)
 		if (mm->vms[v].interleave && vm_interleave(&mm->vms[v], err, errlen))
 			goto fail;
 	for (int v = 0; v < mm->nvms; v++)
-		if ((mm->vms[v].local || mm->vms[v].here) && vm_init(&mm->vms[v], err, errlen))
+		if (mm->vms[v].here && vm_init(&mm->vms[v], err, errlen))
 			goto fail;
 	/* take the CPUs */
 	for (int g = 0; g < ncpus; g++) {

@@ -31,6 +31,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 # the small problem of each application (CI sizes)
 declare -A size=([radix]="-n 16384" [raytrace]="-w 48 -h 32" [lu]="-n 64 -b 16")
+declare -A ref # each application's checksum under qemu-mipsel (ref_checksums)
 
 checksum() { # LOG APP: the checksum line's value, after checking "result ok"
 	grep -q "^$2: result ok" "$1" || { cat "$1"; fail "$2: no 'result ok' in $1"; }
@@ -57,17 +58,16 @@ run() { # CONFIG RANKS [more discoflash options]
 
 ref_checksums() { # the Linux flavours under qemu-mipsel: 1, 4 and 8 threads agree
 	for app in radix raytrace lu; do
-		local ref=""
+		ref[$app]=""
 		for p in 1 4 8; do
 			qemu-mipsel "$apps/$app.linux" ${size[$app]} -p $p >"$work/q.log" 2>&1 ||
 				{ cat "$work/q.log"; fail "$app.linux -p $p under qemu-mipsel"; }
 			local c
 			c=$(checksum "$work/q.log" $app)
-			[ -z "$ref" ] && ref=$c
-			[ "$c" = "$ref" ] || fail "$app.linux: checksum $c with $p threads, $ref with 1"
+			[ -z "${ref[$app]}" ] && ref[$app]=$c
+			[ "$c" = "${ref[$app]}" ] || fail "$app.linux: checksum $c with $p threads, ${ref[$app]} with 1"
 		done
-		echo "ok: $app.linux under qemu-mipsel, 1/4/8 threads: checksum $ref"
-		eval "ref_$app=$ref"
+		echo "ok: $app.linux under qemu-mipsel, 1/4/8 threads: checksum ${ref[$app]}"
 	done
 }
 
@@ -82,8 +82,7 @@ apps)
 			} >"$work/c.yaml"
 			run "$work/c.yaml" 1 || { cat "$work/err.log" "$work/$app.log"; fail "$app.sos, $v vCPUs: exit status"; }
 			c=$(checksum "$work/$app.log" $app)
-			ref=ref_$app
-			[ "$c" = "${!ref}" ] || fail "$app.sos with $v vCPUs: checksum $c, Linux flavour ${!ref}"
+			[ "$c" = "${ref[$app]}" ] || fail "$app.sos with $v vCPUs: checksum $c, Linux flavour ${ref[$app]}"
 			grep -q "^splashos: exit 0" "$work/$app.log" || fail "$app.sos: no clean exit"
 			echo "ok: $app.sos with $v vCPUs: checksum $c"
 		done
@@ -187,8 +186,7 @@ YAML
 		{ tail -30 "$work/out.log" "$work/err.log"; fail "Linux run: exit status"; }
 	for app in radix raytrace lu; do
 		c=$(checksum "$work/out.log" $app)
-		ref=ref_$app
-		[ "$c" = "${!ref}" ] || fail "$app.linux on Linux on discoflash: checksum $c, under qemu ${!ref}"
+		[ "$c" = "${ref[$app]}" ] || fail "$app.linux on Linux on discoflash: checksum $c, under qemu ${ref[$app]}"
 		echo "ok: $app.linux with 4 threads on Linux on discoflash (4 CPUs): checksum $c"
 	done
 	;;
